@@ -1,0 +1,161 @@
+"""The command line: build, serve, check, new, import-issue (a contract: see DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import format_errors
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rubricsite",
+        description="Build a browsable growth rubric with 'See it in action' exemplars.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--root", type=Path, default=Path("."),
+                       help="the site folder, holding site.yaml (default: the current folder)")
+        return p
+
+    build = command("build", "build the site into the output folder (the default command)")
+    build.add_argument("--output", type=Path, help="where to write (default: ROOT/output)")
+    build.add_argument("--base-url", help="the public address, for canonical links and the feed")
+    build.add_argument("--clean", action="store_true",
+                       help="rebuild everything from scratch instead of only what changed")
+    build.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+
+    serve = command("serve", "build, serve on loopback and rebuild on every change")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--output", type=Path, help=argparse.SUPPRESS)
+
+    check = command("check", "check every file and report all problems; writes nothing")
+    check.add_argument("--format", choices=["text", "github", "json"], default="text")
+    check.add_argument("--base-url", help=argparse.SUPPRESS)
+
+    new = command("new", "write a ready-to-fill exemplar file for one cell")
+    new.add_argument("--theme", required=True, help="theme id or letter, e.g. vision-for-learning")
+    new.add_argument("--level", required=True, help="phase id, e.g. established")
+    new.add_argument("--standard", help="standard id (needed when the site has several)")
+    new.add_argument("title", help="the exemplar's title, in quotes")
+
+    imp = command("import-issue", "turn a 'Suggest an exemplar' issue body into an exemplar file")
+    imp.add_argument("file", type=Path, help="a file holding the issue body")
+    imp.add_argument("--format", choices=["text", "github", "json"], default="text")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status (0 done, 1 content errors, 2 wrong usage)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    commands = {"build", "serve", "check", "new", "import-issue", "-h", "--help"}
+    if not args_list or args_list[0] not in commands:
+        args_list.insert(0, "build")
+    args = _parser().parse_args(args_list)
+    root = args.root.resolve()
+    if not root.is_dir():
+        print(f"rubricsite: error: no such folder: {args.root}", file=sys.stderr)
+        return EXIT_USAGE
+    handler = {"build": _build, "serve": _serve, "check": _check, "new": _new,
+               "import-issue": _import_issue}[args.command]
+    try:
+        return handler(args, root)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _print_errors(errors, fmt: str, root: Path) -> None:
+    print(format_errors(errors, fmt, root), file=sys.stdout if fmt != "text" else sys.stderr)
+    if fmt == "text":
+        noun = "problem" if len(errors) == 1 else "problems"
+        print(f"{len(errors)} {noun} found; nothing was written.", file=sys.stderr)
+
+
+class Progress:
+    """A live 'Rendering n/N pages' line on a terminal; silent when output is a log."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.live = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if self.live and (now - self.last > 0.1 or done == total):
+            self.last = now
+            print(f"\rRendering {done:,}/{total:,} pages  {now - self.started:.1f} s",
+                  end="", file=sys.stderr, flush=True)
+
+    def end(self) -> None:
+        if self.live and self.last:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _build(args, root: Path) -> int:
+    from .pipeline import build_site
+
+    output = (args.output or root / "output").resolve()
+    progress = Progress()
+    report = build_site(root, output, base_url=args.base_url, clean=args.clean,
+                        use_cache=not args.no_cache, on_progress=progress)
+    progress.end()
+    if report.errors:
+        _print_errors(report.errors, "text", root)
+        return EXIT_CONTENT
+    print(report.summary())
+    return EXIT_OK
+
+
+def _check(args, root: Path) -> int:
+    from .pipeline import check_site
+
+    _site, errors = check_site(root, args.base_url)
+    if errors:
+        _print_errors(errors, args.format, root)
+        return EXIT_CONTENT
+    if args.format == "json":
+        print("[]")
+    else:
+        print("No problems found.")
+    return EXIT_OK
+
+
+def _serve(args, root: Path) -> int:
+    from .serve import serve
+
+    return serve(root, (args.output or root / "output").resolve(), args.host, args.port)
+
+
+def _new(args, root: Path) -> int:
+    from .scaffold import new_exemplar
+
+    path, errors = new_exemplar(root, args.theme, args.level, args.title, args.standard)
+    if errors:
+        _print_errors(errors, "text", root)
+        return EXIT_CONTENT
+    print(f"Wrote {path.relative_to(root)}: fill in the fields, then run 'make serve' to preview.")
+    return EXIT_OK
+
+
+def _import_issue(args, root: Path) -> int:
+    from .issue_form import import_issue
+
+    path, errors = import_issue(root, args.file)
+    if errors:
+        _print_errors(errors, args.format, root)
+        return EXIT_CONTENT
+    print(path.relative_to(root))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

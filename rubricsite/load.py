@@ -1,0 +1,243 @@
+"""Stage 1, load: read the site's files, parse YAML keeping line numbers, split front matter."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .errors import ContentError, Problems
+
+try:  # libyaml keeps line marks through compose and is several times faster
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - pure-Python fallback where libyaml is missing
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """Parsed YAML with the line of every key, so errors can point at the line to fix."""
+
+    path: Path
+    data: Any
+    lines: Mapping[KeyPath, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line_of(self, *keys: str | int) -> int:
+        """The line of the deepest known key on this path, else the document's first line."""
+        while keys:
+            if keys in self.lines:
+                return self.lines[keys]
+            keys = keys[:-1]
+        return self.first_line
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """An exemplar or page file: its front matter and its Markdown body."""
+
+    path: Path
+    slug: str
+    meta: Doc
+    body: str
+    body_line: int
+    digest: str  # of the whole file
+    meta_digest: str  # of the front matter alone: what lists of exemplars show
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Everything read from a site folder, before validation."""
+
+    root: Path
+    config: Doc | None
+    levels: Doc | None
+    standards: tuple[Doc, ...]
+    exemplars: tuple[SourceFile, ...]
+    pages: tuple[SourceFile, ...]
+    digests: Mapping[str, str]  # input key -> content hash, for incremental rebuilds
+
+
+def read_text(path: Path) -> str:
+    """A file's text; raises ContentError naming the line when it is not UTF-8."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError(
+            path, line, "file is not UTF-8 text", "save it as UTF-8 in your editor"
+        ) from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
+    """YAML text to a Doc; raises ContentError at the line where the YAML breaks."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + mark.line if mark else first_line
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ContentError(
+            path, line, f"broken YAML: {problem}", "check indentation, colons and quotes"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(path, first_line, f"broken YAML: {exc}") from None
+    if node is None:
+        return Doc(path, None, {}, first_line)
+    lines: dict[KeyPath, int] = {}
+    _mark_lines(node, (), lines, first_line, path)
+    try:
+        data = SafeConstructor().construct_document(node)
+    except yaml.YAMLError as exc:
+        line = first_line + exc.problem_mark.line if getattr(exc, "problem_mark", None) else None
+        raise ContentError(path, line or first_line, f"unreadable YAML value: {exc}") from None
+    return Doc(path, data, lines, first_line)
+
+
+def _mark_lines(
+    node: yaml.Node, key: KeyPath, lines: dict[KeyPath, int], offset: int, path: Path
+) -> None:
+    lines[key] = offset + node.start_mark.line
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            if name in seen:
+                raise ContentError(
+                    path,
+                    offset + key_node.start_mark.line,
+                    f"key '{name}' is given twice",
+                    "keep one of them",
+                )
+            seen.add(name)
+            _mark_lines(value_node, (*key, name), lines, offset, path)
+            lines[(*key, name)] = offset + key_node.start_mark.line
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _mark_lines(item, (*key, index), lines, offset, path)
+
+
+def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:
+    """A Markdown file's front matter Doc, its body, the body's first line, the front matter's hash."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise ContentError(
+            path, 1, "missing front matter", "start the file with a line '---', the fields, then '---'"
+        )
+    for index in range(1, len(lines)):
+        if lines[index].strip() == "---":
+            meta = parse_yaml(path, "\n".join(lines[1:index]), first_line=2)
+            return meta, "\n".join(lines[index + 1 :]), index + 2, digest("\n".join(lines[:index]))
+    raise ContentError(
+        path, 1, "front matter is not closed", "add a line '---' after the last field"
+    )
+
+
+def meta_key(path: Path) -> str:
+    """The input key of a file's front matter alone."""
+    return f"{path}#meta"
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class ParseCache:
+    """Parsed files from the last build keyed by path, size and mtime: a no-op rebuild reads nothing."""
+
+    def __init__(self, entries: dict[str, tuple[int, int, object]] | None = None) -> None:
+        self.entries = entries or {}
+        self.seen: dict[str, tuple[int, int, object]] = {}
+
+    def get(self, path: Path) -> object | None:
+        stat = path.stat()
+        hit = self.entries.get(str(path))
+        if hit and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size:
+            self.seen[str(path)] = hit
+            return hit[2]
+        return None
+
+    def put(self, path: Path, value: object) -> None:
+        stat = path.stat()
+        self.seen[str(path)] = (stat.st_mtime_ns, stat.st_size, value)
+
+
+def _load_yaml_file(path: Path, cache: ParseCache) -> tuple[Doc, str]:
+    hit = cache.get(path)
+    if hit is not None:
+        return hit  # type: ignore[return-value]
+    text = read_text(path)
+    result = (parse_yaml(path, text), digest(text))
+    cache.put(path, result)
+    return result
+
+
+def _load_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
+    hit = cache.get(path)
+    if hit is not None:
+        return hit  # type: ignore[return-value]
+    text = read_text(path)
+    meta, body, body_line, meta_digest = split_front_matter(path, text)
+    source = SourceFile(path, path.stem, meta, body, body_line, digest(text), meta_digest)
+    cache.put(path, source)
+    return source
+
+
+def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None) -> Sources:
+    """Read site.yaml, rubric/ and content/; a file that cannot be parsed becomes a problem."""
+    cache = cache if cache is not None else ParseCache()
+    digests: dict[str, str] = {}
+
+    def yaml_file(path: Path) -> Doc | None:
+        try:
+            doc, file_digest = _load_yaml_file(path, cache)
+        except ContentError as error:
+            problems.extend([error])
+            return None
+        digests[str(path)] = file_digest
+        return doc
+
+    def markdown_files(folder: Path) -> tuple[SourceFile, ...]:
+        found = []
+        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+            try:
+                source = _load_markdown_file(path, cache)
+            except ContentError as error:
+                problems.extend([error])
+                continue
+            digests[str(path)] = source.digest
+            digests[meta_key(path)] = source.meta_digest
+            found.append(source)
+        return tuple(found)
+
+    config_path = root / "site.yaml"
+    config = yaml_file(config_path) if config_path.is_file() else None
+    levels_path = root / "rubric" / "levels.yaml"
+    if levels_path.is_file():
+        levels = yaml_file(levels_path)
+    else:
+        levels = None
+        problems.add(levels_path, None, "missing rubric/levels.yaml", "the site needs its phases")
+    standard_paths = sorted(p for p in (root / "rubric").glob("*.yaml") if p.name != "levels.yaml")
+    if not standard_paths:
+        problems.add(root / "rubric", None, "no standard found", "add rubric/<standard>.yaml")
+    standards = tuple(d for d in (yaml_file(p) for p in standard_paths) if d is not None)
+    content = root / "content"
+    return Sources(
+        root=root,
+        config=config,
+        levels=levels,
+        standards=standards,
+        exemplars=markdown_files(content / "exemplars"),
+        pages=markdown_files(content / "pages"),
+        digests=digests,
+    )

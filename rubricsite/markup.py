@@ -1,0 +1,119 @@
+"""Markdown to safe HTML: one reused converter per process, an allowlist sanitiser, a cache."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import markdown
+import nh3
+
+from . import __version__
+
+EXTENSIONS = ["extra", "sane_lists", "toc", "smarty"]
+EXTENSION_CONFIGS = {
+    "toc": {"permalink": False, "toc_depth": "2-4"},
+    "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+}
+
+# Contributors write prose: headings, lists, tables, links, images, footnotes. No scripts,
+# no forms, no frames, no styles, no event handlers (nh3 drops every attribute not listed).
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+    "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "title", "lang"},
+    "a": {"href"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "width", "height"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "div": {"class"},  # the footnotes block
+    "sup": {"class"},
+    "li": {"class"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+SETTINGS_KEY = repr((__version__, markdown.__version__, getattr(nh3, "__version__", ""),
+                     EXTENSIONS, EXTENSION_CONFIGS, sorted(ALLOWED_TAGS),
+                     sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items())))
+
+
+def _allowed_class(tag: str, attr: str, value: str) -> str | None:
+    # only the classes Python-Markdown's footnotes put on their own elements
+    if attr == "class":
+        return value if value in {"footnote", "footnote-ref", "footnote-backref"} else None
+    return value
+
+
+_converter: markdown.Markdown | None = None
+
+
+def to_html(source: str) -> str:
+    """Contributor Markdown as sanitised HTML; headings one level down (the page owns the h1)."""
+    global _converter  # one converter per process: building one costs more than converting
+    if _converter is None:
+        _converter = markdown.Markdown(
+            extensions=[*EXTENSIONS, "footnotes"], extension_configs=EXTENSION_CONFIGS
+        )
+    html = _converter.reset().convert(source).replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        attribute_filter=_allowed_class,
+        strip_comments=True,
+    )
+
+
+def cache_key(source: str) -> str:
+    return hashlib.blake2b((SETTINGS_KEY + "\0" + source).encode(), digest_size=20).hexdigest()
+
+
+class MarkupCache:
+    """Rendered Markdown keyed by source and engine settings; safe to delete at any time."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.memory: dict[str, str] = {}
+        self.new: dict[str, str] = {}
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None and self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path)
+            self._db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, value TEXT)")
+        return self._db
+
+    def html(self, source: str) -> str:
+        key = cache_key(source)
+        if key in self.memory:
+            return self.memory[key]
+        db = self._connect()
+        row = db.execute("SELECT value FROM html WHERE key = ?", (key,)).fetchone() if db else None
+        value = row[0] if row else to_html(source)
+        if not row:
+            self.new[key] = value
+        self.memory[key] = value
+        return value
+
+    def save(self, entries: dict[str, str] | None = None) -> None:
+        """Store new renderings (those of this process, or those workers sent back)."""
+        entries = self.new if entries is None else entries
+        db = self._connect()
+        if db is not None and entries:
+            db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", entries.items())
+            db.commit()
+        self.new = {}
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

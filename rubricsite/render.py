@@ -1,0 +1,184 @@
+"""Stage 5, render: one Jinja environment, site templates first, pages drawn in parallel."""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__, urls
+from .errors import ContentError, Problems
+from .markup import MarkupCache
+from .model import Resource, Site
+from .plan import Page
+from .validate import slugify
+
+BUILTIN = Path(__file__).parent
+PARALLEL_FROM = 400  # below this many pages a second process costs more than it saves
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """Where templates are looked up, first match wins: the site's own, then the built-ins."""
+    return [d for d in (root / "templates", BUILTIN / "templates") if d.is_dir()]
+
+
+def asset_dirs(root: Path) -> list[Path]:
+    """Where assets come from; a site's file replaces the built-in file of the same name."""
+    return [d for d in (BUILTIN / "assets", root / "assets") if d.is_dir()]
+
+
+def tree_digest(folders: Sequence[Path]) -> str:
+    """One hash of every file's name and bytes under the folders: changes when any of them does."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(f"{path.relative_to(folder)}\0".encode())
+            h.update(path.read_bytes())
+            h.update(b"\0")
+    return h.hexdigest()
+
+
+def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
+    """The one Jinja environment of a build; `builtin/` reaches a built-in a site overrides."""
+    builtin = jinja2.FileSystemLoader(BUILTIN / "templates")
+    loaders: list[jinja2.BaseLoader] = []
+    if (root / "templates").is_dir():
+        loaders.append(jinja2.FileSystemLoader(root / "templates"))
+    loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["markdown"] = lambda source: Markup(markup.html(source))
+    env.filters["citation"] = citation
+    env.filters["slug"] = slugify
+    env.globals["urls"] = urls
+    env.globals["version"] = __version__
+    return env
+
+
+def citation(resource: Resource) -> Markup:
+    """An APA-style reference: Author. (Year). Title [Kind]. URL."""
+    year = f"({resource.year})" if resource.year else "(n.d.)"
+    kind = f" [{resource.kind.capitalize()}]" if resource.kind else ""
+    stop = "" if not kind and resource.title.endswith(("?", "!", ".")) else "."
+    title = Markup("<cite>%s</cite>%s%s") % (resource.title, kind, stop)
+    author = resource.author.strip()
+    if author:
+        author += "" if author.endswith(".") else "."
+        text = Markup("%s %s. %s") % (author, year, title)
+    else:  # APA moves the title to the author's place
+        text = Markup("%s %s.") % (title, year)
+    if resource.url:
+        text += Markup(' <a href="%s">%s</a>') % (resource.url, resource.url)
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What rendering gives back: page bytes by URL, and Markdown rendered for the first time."""
+
+    files: dict[str, bytes]
+    new_markup: dict[str, str]
+    errors: list[ContentError]
+
+
+def page_globals(site: Site, asset_version: str) -> dict[str, object]:
+    """What every template may use besides its page's own context."""
+    return {"site": site, "config": site.config, "levels": site.levels,
+            "standards": site.standards, "asset_version": asset_version}
+
+
+def render_one(env: jinja2.Environment, page: Page, shared: Mapping[str, object]) -> bytes:
+    """One page's bytes; links inside it are relative to the page's own URL."""
+    base = shared["config"].base_url  # type: ignore[attr-defined]
+    is_404 = page.url == "/404.html"
+
+    def rel(target: str) -> str:
+        # a host serves 404.html at any depth, so its links carry the base path (see DESIGN.md)
+        if is_404:
+            return urls.absolute_url(target, base) if base else target
+        return urls.relative_url(target, page.url)
+
+    template = env.get_template(page.template)
+    html = template.render(**shared, **page.context, page=page, rel=rel,
+                           canonical=urls.absolute_url(page.url, base) if base else "")
+    return html.encode("utf-8")
+
+
+def _template_error(exc: BaseException, page: Page) -> ContentError:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return ContentError(Path(exc.filename or exc.name or "?"), exc.lineno, exc.message or "")
+    for frame, line in reversed(list(traceback.walk_tb(exc.__traceback__))):
+        name = frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".txt", ".json")):
+            return ContentError(Path(name), line, f"{exc} (while drawing {page.url})")
+    return ContentError(Path(page.template), None, f"{type(exc).__name__}: {exc} ({page.url})")
+
+
+_job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], list[Page], dict] | None = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> Rendered:
+    assert _job is not None
+    make, pages, shared = _job
+    env, markup = make()
+    files, errors = {}, []
+    for page in pages[bounds[0] : bounds[1]]:
+        try:
+            files[page.url] = render_one(env, page, shared)
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+            errors.append(_template_error(exc, page))
+    return Rendered(files, markup.new, errors)
+
+
+def render_pages(
+    pages: list[Page],
+    make: Callable[[], tuple[jinja2.Environment, MarkupCache]],
+    shared: dict[str, object],
+    problems: Problems,
+    on_progress: Callable[[int], None] | None = None,
+) -> Rendered:
+    """Render pages in memory, on every core when there are many; template errors become problems."""
+    global _job
+    _job = (make, pages, shared)
+    workers = min(os.cpu_count() or 1, 8)
+    try:
+        if len(pages) < PARALLEL_FROM or workers < 2:
+            result = _render_chunk((0, len(pages)))
+            chunks = [result]
+            if on_progress:
+                on_progress(len(pages))
+        else:
+            size = max(50, len(pages) // (workers * 8))
+            bounds = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
+            # fork: the workers inherit the model, so nothing large is pickled on the way in
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                chunks, done = [], 0
+                for chunk in pool.imap(_render_chunk, bounds):
+                    chunks.append(chunk)
+                    done += len(chunk.files) + len(chunk.errors)
+                    if on_progress:
+                        on_progress(done)
+    finally:
+        _job = None
+    files: dict[str, bytes] = {}
+    new_markup: dict[str, str] = {}
+    errors: list[ContentError] = []
+    for chunk in chunks:
+        files.update(chunk.files)
+        new_markup.update(chunk.new_markup)
+        errors.extend(chunk.errors)
+    problems.extend(errors)
+    return Rendered(files, new_markup, errors)
