@@ -1,0 +1,84 @@
+"""Shared test helpers: tiny sites written into tmp_path, built, and read back as HTML."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from rubricsite.pipeline import BuildReport, build_site
+
+TESTS = Path(__file__).parent
+SITES = TESTS / "sites"
+PROJECT = TESTS.parent
+
+
+def exemplar(body: str = "## What it shows\n\nA short story.\n", **fields: object) -> str:
+    """An exemplar file's text: front matter from the given fields, then the body."""
+    meta = {"title": "An exemplar", "theme": "vision", "level": "established",
+            "summary": "One sentence about it."}
+    meta.update({k: v for k, v in fields.items() if v is not None})
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
+    return f"---\n{front}---\n\n{body}"
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., Path]:
+    """Copy a fixture site (default: tests/sites/minimal) to tmp_path and write files into it.
+
+    A value of None deletes that file from the copy.
+    """
+
+    def make(files: dict[str, str | None] | None = None, base: str | Path = "minimal") -> Path:
+        source = base if isinstance(base, Path) else SITES / base
+        root = tmp_path / "site"
+        shutil.copytree(source, root, ignore=shutil.ignore_patterns("output", ".cache"))
+        for rel, text in (files or {}).items():
+            path = root / rel
+            if text is None:
+                path.unlink()
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def build(tmp_path: Path) -> Callable[..., Path]:
+    """Build a site into tmp_path/out (or the given output) and return the output folder."""
+
+    def run(root: Path, output: Path | None = None, **options: object) -> Path:
+        out = output or tmp_path / "out"
+        report = build_site(root, out, **options)
+        assert report.ok, "\n".join(e.text(root) for e in report.errors)
+        return out
+
+    return run
+
+
+@pytest.fixture
+def build_report(tmp_path: Path) -> Callable[..., BuildReport]:
+    """Build and return the BuildReport itself, errors included."""
+
+    def run(root: Path, output: Path | None = None, **options: object) -> BuildReport:
+        return build_site(root, output or tmp_path / "out", **options)
+
+    return run
+
+
+def read_page(output: Path, url: str) -> BeautifulSoup:
+    """The parsed HTML of the page at a site URL ("/sample/" -> sample/index.html)."""
+    rel = url.strip("/")
+    path = output / rel if rel.endswith((".html", ".xml")) else output / rel / "index.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture
+def page() -> Callable[[Path, str], BeautifulSoup]:
+    return read_page
