@@ -24,9 +24,14 @@ class ContentError(Exception):
     def sort_key(self) -> tuple[str, int, str]:
         return (str(self.path), self.line or 0, self.message)
 
+    @property
+    def shown_line(self) -> int:
+        # an error about the whole file (its name, its encoding) points at its first line,
+        # so every message keeps the `path:line:` shape that editors and CI logs link
+        return self.line or 1
+
     def location(self, root: Path | None = None) -> str:
-        path = _shown(self.path, root)
-        return f"{path}:{self.line}" if self.line else path
+        return f"{_shown(self.path, root)}:{self.shown_line}"
 
     def text(self, root: Path | None = None) -> str:
         """`path:line: error: message (hint)`: the form editors and CI logs understand."""
@@ -36,15 +41,13 @@ class ContentError(Exception):
     def github(self, root: Path | None = None) -> str:
         """A GitHub Actions workflow command, so the error shows on the pull request's line."""
         hint = f" ({self.hint})" if self.hint else ""
-        where = f"file={_escape_property(_shown(self.path, root))}"
-        if self.line:
-            where += f",line={self.line}"
+        where = f"file={_escape_property(_shown(self.path, root))},line={self.shown_line}"
         return f"::error {where}::{_escape_data(self.message + hint)}"
 
     def as_dict(self, root: Path | None = None) -> dict[str, object]:
         return {
             "path": _shown(self.path, root),
-            "line": self.line,
+            "line": self.shown_line,
             "message": self.message,
             "hint": self.hint,
         }

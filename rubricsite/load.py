@@ -78,6 +78,14 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
+class _Constructor(SafeConstructor):
+    """Safe YAML that leaves timestamps as text: a bad date such as 2024-13-01 becomes a
+    validation error with a hint, not a crash inside the YAML library."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_scalar)
+
+
 def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
     """YAML text to a Doc; raises ContentError at the line where the YAML breaks."""
     try:
@@ -96,10 +104,12 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
     lines: dict[KeyPath, int] = {}
     _mark_lines(node, (), lines, first_line, path)
     try:
-        data = SafeConstructor().construct_document(node)
+        data = _Constructor().construct_document(node)
     except yaml.YAMLError as exc:
         line = first_line + exc.problem_mark.line if getattr(exc, "problem_mark", None) else None
-        raise ContentError(path, line or first_line, f"unreadable YAML value: {exc}") from None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(path, line or first_line, f"unreadable YAML value: {problem}",
+                           "write plain text, numbers, lists and 'key: value' lines only") from None
     return Doc(path, data, lines, first_line)
 
 

@@ -68,10 +68,15 @@ def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
     return env
 
 
+# kinds whose label is not just the word capitalised (APA writes the format in brackets)
+_KIND_LABELS = {"pdf": "PDF", "blog post": "Blog post", "slides": "Slides", "video": "Video"}
+
+
 def citation(resource: Resource) -> Markup:
     """An APA-style reference: Author. (Year). Title [Kind]. URL."""
     year = f"({resource.year})" if resource.year else "(n.d.)"
-    kind = f" [{resource.kind.capitalize()}]" if resource.kind else ""
+    kind = f" [{_KIND_LABELS.get(resource.kind.lower(), resource.kind.capitalize())}]" \
+        if resource.kind else ""
     stop = "" if not kind and resource.title.endswith(("?", "!", ".")) else "."
     title = Markup("<cite>%s</cite>%s%s") % (resource.title, kind, stop)
     author = resource.author.strip()

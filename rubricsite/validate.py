@@ -103,6 +103,11 @@ def _check_value(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problem
             return value.date()
         if isinstance(value, dt.date):
             return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
         problems.add(
             doc.path, line, f"'{name}' is not a valid date: '{value}'",
             "write it as YYYY-MM-DD, e.g. 2026-11-28",
@@ -214,7 +219,7 @@ def to_standard(doc: Doc, levels: tuple[Level, ...], problems: Problems) -> Stan
         for level_id in raw["indicators"]:
             if level_id not in statement_levels:
                 problems.unknown(doc.path, doc.line_of(*at, "indicators", level_id),
-                                 "phase with statements", level_id, statement_levels)
+                                 "level", level_id, statement_levels)
         for level_id in statement_levels:
             if level_id not in raw["indicators"]:
                 problems.add(doc.path, doc.line_of(*at, "indicators"),

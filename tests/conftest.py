@@ -36,6 +36,10 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
     def make(files: dict[str, str | None] | None = None, base: str | Path = "minimal") -> Path:
         source = base if isinstance(base, Path) else SITES / base
         root = tmp_path / "site"
+        for n in range(2, 100):  # a second call in one test gets a fresh folder
+            if not root.exists():
+                break
+            root = tmp_path / f"site-{n}"
         shutil.copytree(source, root, ignore=shutil.ignore_patterns("output", ".cache"))
         for rel, text in (files or {}).items():
             path = root / rel
