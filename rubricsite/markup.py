@@ -27,7 +27,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "title", "lang"},
-    "a": {"href"},
+    "a": {"href", "class"},  # class: footnote links only (see _allowed_class)
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height"},
     "ol": {"start"},
@@ -88,9 +88,21 @@ class MarkupCache:
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is None and self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path)
-            self._db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, value TEXT)")
+            try:
+                self._db = self._open()
+            except sqlite3.DatabaseError:  # a damaged cache is only a slower build: start over
+                self.path.unlink(missing_ok=True)
+                self._db = self._open()
         return self._db
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, value TEXT)")
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def html(self, source: str) -> str:
         key = cache_key(source)

@@ -21,7 +21,8 @@ def exemplar(body: str = "## What it shows\n\nA short story.\n", **fields: objec
     """An exemplar file's text: front matter from the given fields, then the body."""
     meta = {"title": "An exemplar", "theme": "vision", "level": "established",
             "summary": "One sentence about it."}
-    meta.update({k: v for k, v in fields.items() if v is not None})
+    meta.update(fields)
+    meta = {k: v for k, v in meta.items() if v is not None}  # None removes a default field
     front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
     return f"---\n{front}---\n\n{body}"
 

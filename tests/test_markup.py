@@ -1,0 +1,60 @@
+"""Markdown in, sanitised HTML out: source and expected HTML side by side."""
+
+from __future__ import annotations
+
+import pytest
+
+from rubricsite.markup import MarkupCache, to_html
+
+CASES = [
+    ("# Title\n\nText.", '<h2 id="title">Title</h2>\n<p>Text.</p>'),
+    ("## What it shows", '<h2 id="what-it-shows">What it shows</h2>'),
+    ("- one\n- two", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>"),
+    ("[site](https://example.org)",
+     '<p><a href="https://example.org" rel="noopener noreferrer">site</a></p>'),
+    ("<script>alert(1)</script>\n\nText", "\n\n<p>Text</p>"),
+    ('<iframe src="https://evil.example"></iframe>', ""),
+    ("[x](javascript:alert(1))", '<p><a rel="noopener noreferrer">x</a></p>'),
+    ('<a href="https://a.org" onclick="steal()">a</a>',
+     '<p><a href="https://a.org" rel="noopener noreferrer">a</a></p>'),
+    ('<img src="x.png" onerror="steal()" alt="pic">', '<p><img src="x.png" alt="pic"></p>'),
+    ('<p style="color:red" class="evil">p</p>', "<p>p</p>"),
+    ("<svg><script>alert(1)</script></svg>", "<p></p>"),
+    ('<a href="data:text/html,hi">d</a>', '<p><a rel="noopener noreferrer">d</a></p>'),
+    ("<form><input name=a></form>", ""),
+    ("It's \"quoted\" -- done", "<p>It\u2019s \u201cquoted\u201d \u2013 done</p>"),
+]
+
+
+@pytest.mark.parametrize("source, expected", CASES)
+def test_markdown_to_safe_html(source, expected):
+    assert to_html(source) == expected
+
+
+def test_footnotes_keep_their_ids_and_classes():
+    html = to_html("A claim.[^1]\n\n[^1]: The source.")
+    assert '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1"' in html
+    assert '<div class="footnote">' in html
+    assert '<li id="fn:1">' in html
+    assert 'class="footnote-backref"' in html
+
+
+def test_converter_is_reset_between_documents():
+    to_html("A claim.[^1]\n\n[^1]: The source.")
+    assert "footnote" not in to_html("Plain text.")
+
+
+def test_cache_round_trip_and_damaged_cache_is_ignored(tmp_path):
+    path = tmp_path / "markup.sqlite"
+    cache = MarkupCache(path)
+    html = cache.html("*hi*")
+    cache.save()
+    cache.close()
+    again = MarkupCache(path)
+    assert again.html("*hi*") == html == "<p><em>hi</em></p>"
+    assert not again.new  # served from disk, not rendered again
+    again.close()
+    path.write_bytes(b"not a database")
+    broken = MarkupCache(path)
+    assert broken.html("*hi*") == html
+    broken.close()
