@@ -27,7 +27,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "title", "lang"},
-    "a": {"href", "class"},  # class: footnote links only (see _allowed_class)
+    "a": {"href", "class"},  # class: footnote links only (see _filter_attribute)
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height"},
     "ol": {"start"},
@@ -38,15 +38,21 @@ ALLOWED_ATTRIBUTES = {
     "li": {"class"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-SETTINGS_KEY = repr((__version__, markdown.__version__, getattr(nh3, "__version__", ""),
+# ids the page frame itself uses: a story heading "## Main" must not take the skip link's target
+PAGE_IDS = frozenset({"main", "header-q", "grid", "grid-caption", "exemplars", "exemplar-groups",
+                      "progression", "provocations", "resources-heading", "search"})
+
+
+SETTINGS_KEY = repr((sorted(PAGE_IDS), __version__, markdown.__version__, getattr(nh3, "__version__", ""),
                      EXTENSIONS, EXTENSION_CONFIGS, sorted(ALLOWED_TAGS),
                      sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items())))
 
 
-def _allowed_class(tag: str, attr: str, value: str) -> str | None:
-    # only the classes Python-Markdown's footnotes put on their own elements
-    if attr == "class":
+def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr == "class":  # only the classes Python-Markdown's footnotes put on their own elements
         return value if value in {"footnote", "footnote-ref", "footnote-backref"} else None
+    if attr == "id" and value in PAGE_IDS:
+        return f"{value}-section"
     return value
 
 
@@ -67,7 +73,7 @@ def to_html(source: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
-        attribute_filter=_allowed_class,
+        attribute_filter=_filter_attribute,
         strip_comments=True,
     )
 

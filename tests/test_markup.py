@@ -22,6 +22,8 @@ CASES = [
     ("<svg><script>alert(1)</script></svg>", "<p></p>"),
     ('<a href="data:text/html,hi">d</a>', '<p><a rel="noopener noreferrer">d</a></p>'),
     ("<form><input name=a></form>", ""),
+    ("## Main", '<h2 id="main-section">Main</h2>'),  # the page's own id stays unique
+    ('<p id="header-q">x</p>', '<p id="header-q-section">x</p>'),
     ("It's \"quoted\" -- done", "<p>It\u2019s \u201cquoted\u201d \u2013 done</p>"),
 ]
 
