@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: serve build check test lint bench clean
 
@@ -11,6 +12,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# test-only checkers from npm (HTML validator, axe-core); skipped when npm is missing
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else echo "npm not found: HTML and accessibility checks will be skipped"; fi
 
 serve: $(STAMP)  ## build, serve at http://127.0.0.1:8000 and reload on every change
 	$(BIN)/python build.py serve
@@ -24,7 +31,7 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check rubricsite tests build.py
 
-test: $(STAMP) lint  ## the whole suite: unit, integration, workflow and browser tests
+test: $(STAMP) $(NODE_STAMP) lint  ## the whole suite: unit, integration, workflow and browser tests
 	$(BIN)/python -m pytest
 
 clean:
