@@ -24,6 +24,7 @@ from .render import (
     template_dirs,
     tree_digest,
 )
+from .search_index import stage_search_index
 from .validate import to_site
 from .write import staged_output
 
@@ -106,8 +107,12 @@ def build_site(
     clean: bool = False,
     use_cache: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
+    search: bool = True,
 ) -> BuildReport:
-    """Build the site at root into output; all or nothing, redrawing only what changed."""
+    """Build the site at root into output; all or nothing, redrawing only what changed.
+
+    search=False skips the search index (serve's quick rebuilds) and keeps the last one.
+    """
     started = time.perf_counter()
     root, output = root.resolve(), output.resolve()
     cache = cache_dir(root) if use_cache else None
@@ -146,6 +151,9 @@ def build_site(
                     stage.keep(path)
             for path, data in (*copy_assets(root), *post_files(site, pages)):
                 stage.put(path, data)
+            # staged with the pages, so the index lands in the same all-or-nothing swap
+            stage_search_index(stage, pages, rendered.files, rebuild=search,
+                               language=site.config.language)
     except _Abort:
         report.seconds = time.perf_counter() - started
         return report

@@ -120,7 +120,8 @@ def _standard_pages(site: Site, standard: Standard) -> Iterable[Page]:
                     "prev_theme": standard.themes[t_index - 1] if t_index > 0 else None,
                     "next_theme": standard.themes[t_index + 1]
                     if t_index + 1 < len(standard.themes) else None,
-                    "crumbs": crumbs},
+                    "crumbs": crumbs,
+                    "search_meta": _search_meta("theme", theme.code, f"{theme.code}. {theme.title}")},
                    _paths(members), kind="theme")
         for l_index, cell in enumerate(cells):
             neighbours = {
@@ -136,7 +137,10 @@ def _standard_pages(site: Site, standard: Standard) -> Iterable[Page]:
                         "level": levels[l_index], "exemplars": exemplars,
                         "crumbs": [*crumbs, Crumb(f"{theme.code}. {theme.title}",
                                                   urls.theme(standard.id, theme.id))],
-                        **neighbours},
+                        **neighbours,
+                        "search_meta": _search_meta(
+                            "indicator", cell.code,
+                            f"{cell.code}: {theme.title}, {site.level(cell.key.level).label}")},
                        _paths(exemplars), kind="indicator")
 
 
@@ -167,5 +171,12 @@ def _exemplar_page(site: Site, exemplar: Exemplar) -> Page:
                     urls.theme(first["standard"].id, first["theme"].id)),
               Crumb(first["cell"].code, urls.cell(first["cell"].key))]
     return Page(urls.exemplar(exemplar.slug), "exemplar.html", exemplar.title,
-                {"exemplar": exemplar, "placements": placements, "crumbs": crumbs},
+                {"exemplar": exemplar, "placements": placements, "crumbs": crumbs,
+                 "search_meta": _search_meta(
+                     "exemplar", " ".join(p["cell"].code for p in placements), exemplar.title)},
                 frozenset(inputs), kind="exemplar")
+
+
+def _search_meta(kind: str, code: str, title: str) -> dict[str, str]:
+    """What a search result shows of a page (base.html writes it as data-pagefind-meta)."""
+    return {"type": kind, "code": code, "title": title}

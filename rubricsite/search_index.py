@@ -1,0 +1,154 @@
+"""The search index: Pagefind's static bundle for exemplar, indicator and theme pages.
+
+Pagefind (PyPI `pagefind[bin]`) ships its indexer as a binary inside the wheel, so indexing runs
+offline. A page joins the index by carrying `data-pagefind-body` (only exemplar.html, cell.html and
+theme.html do); its type, cell code and title come from `data-pagefind-meta` attributes that
+base.html writes from the page's `search_meta` (see plan.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import shutil
+import tempfile
+from collections.abc import Coroutine, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pagefind.index import PagefindIndex
+
+from . import urls
+from .plan import Page
+from .write import Stage, existing_files
+
+SEARCHABLE = frozenset({"exemplar", "indicator", "theme"})  # Page.kind values search shows
+BUNDLE = "pagefind"  # the bundle's folder in the output; search.html imports BUNDLE/pagefind.js
+MARKER = b"data-pagefind-body"
+# Pagefind also writes its ready-made UIs; the site draws its own (assets/js/search.js)
+UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+
+
+class SearchIndexError(RuntimeError):
+    """Pagefind could not index the site; the message says what it reported."""
+
+
+def is_searchable(html: bytes) -> bool:
+    """Whether a page asks to be indexed (the templates mark exemplars, indicators and themes)."""
+    return MARKER in html
+
+
+def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> list[tuple[str, bytes]]:
+    """The Pagefind bundle for (site URL, HTML) pages, as (output path, bytes) to stage.
+
+    URLs are site URLs ("/exemplars/x/"): the search page maps them onto wherever the site is
+    served, so the index is the same under any path prefix.
+    """
+    with tempfile.TemporaryDirectory(prefix="rubricsite-search-") as tmp:
+        site, bundle = Path(tmp) / "site", Path(tmp) / "bundle"
+        # Pagefind reads a folder far faster than file by file, and the same files in the same
+        # folder give the same bundle, byte for byte (two builds must be identical)
+        for url, html in pages:
+            if is_searchable(html):
+                target = site / urls.output_path(url)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(html)
+        site.mkdir(exist_ok=True)
+        _run(_write_bundle(site, bundle, language))
+        return [(f"{BUNDLE}/{rel}", (bundle / rel).read_bytes()) for rel in _bundle_files(bundle)]
+
+
+def stage_search_index(
+    stage: Stage,
+    pages: Sequence[Page],
+    rendered: Mapping[str, bytes],
+    *,
+    rebuild: bool = True,
+    language: str = "en",
+) -> None:
+    """Stage the bundle with the pages: made anew when a searchable page was drawn, else kept.
+
+    rebuild=False (serve's quick rebuilds) keeps the last bundle as it is, even if stale.
+    """
+    entry = stage.output / BUNDLE / "pagefind-entry.json"
+    searchable = [p for p in pages if p.kind in SEARCHABLE]
+    has_bundle = not stage.clean and entry.is_file()
+    # a searchable page that was not redrawn has the same bytes as last time, and a deleted
+    # exemplar redraws its cell's page, so nothing drawn means the last index still holds
+    if has_bundle and not (rebuild and any(p.url in rendered for p in searchable)):
+        for rel in sorted(existing_files(entry.parent)):
+            stage.keep(f"{BUNDLE}/{rel}")
+        return
+    if not rebuild:
+        return
+    html = [(p.url, rendered.get(p.url) or (stage.output / urls.output_path(p.url)).read_bytes())
+            for p in searchable]
+    for path, data in search_bundle(html, language):
+        stage.put(path, data)
+
+
+def index_search(output_dir: Path, language: str = "en") -> None:
+    """Index an already built site in place: output_dir/pagefind/ is replaced as a whole.
+
+    For `serve`, which may skip the index on quick rebuilds and make it afterwards.
+    """
+    output_dir = Path(output_dir).resolve()
+    if not (output_dir / "index.html").is_file():
+        raise SearchIndexError(f"{output_dir}: no built site here (index.html is missing)")
+    pages = []
+    for path in sorted(output_dir.rglob("*.html")):
+        rel = path.relative_to(output_dir).as_posix()
+        if rel.startswith(f"{BUNDLE}/"):
+            continue
+        url = "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+        pages.append((url, path.read_bytes()))
+    files = search_bundle(pages, language)
+    # build the new bundle beside the old one, then swap, so a reader never sees half of each
+    fresh = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=output_dir))
+    try:
+        for rel, data in files:
+            target = fresh / rel.removeprefix(f"{BUNDLE}/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        for folder in (fresh, *(p for p in fresh.rglob("*") if p.is_dir())):
+            folder.chmod(0o755)
+        for path in fresh.rglob("*"):
+            if path.is_file():
+                path.chmod(0o644)
+        old = output_dir / BUNDLE
+        retired = output_dir / f".{BUNDLE}-old"
+        if old.exists():
+            shutil.rmtree(retired, ignore_errors=True)
+            old.rename(retired)
+        fresh.rename(old)
+        shutil.rmtree(retired, ignore_errors=True)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+async def _write_bundle(site: Path, bundle: Path, language: str) -> None:
+    # force_language: one index for the whole site, whatever a page's lang says
+    config: dict[str, Any] = {"force_language": language, "output_path": str(bundle)}
+    try:
+        # leaving the block writes the bundle once (an explicit write_files would write twice)
+        async with PagefindIndex(config=config) as index:  # type: ignore[arg-type]
+            await index.add_directory(str(site), glob="**/*.html")
+    except (OSError, AssertionError, RuntimeError) as exc:
+        raise SearchIndexError(f"pagefind could not index the site: {exc}") from exc
+
+
+def _bundle_files(folder: Path) -> Iterator[str]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.name.startswith(UNUSED):
+            yield path.relative_to(folder).as_posix()
+
+
+def _run(job: Coroutine[Any, Any, None]) -> None:
+    """Run a coroutine to the end, also when called from inside a running loop (serve)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(job)
+        return
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, job).result()
