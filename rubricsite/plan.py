@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from . import urls
 from .load import meta_key
 from .model import Cell, CellKey, Exemplar, Site, Standard
+from .validate import slugify
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,11 +86,19 @@ def _exemplar_index(site: Site) -> Page:
             themes.append((theme, [(c, ex) for c, ex in phases if ex]))
         groups.append((standard, themes))
     regions = sorted({e.region for e in site.exemplars.values() if e.region})
-    grades = sorted({g for e in site.exemplars.values() for g in e.grades})
+    grades = sorted({g for e in site.exemplars.values() for g in e.grades}, key=_grade_order)
+    # the filters' choices, as (id, label): ids go in data attributes and in the URL
+    tags = sorted(((slug, site.tag_names[slug]) for slug in site.tags), key=lambda t: t[1].lower())
     return Page("/exemplars/", "exemplars.html", "All exemplars",
                 {"groups": groups, "exemplars": list(site.exemplars.values()),
-                 "regions": regions, "grades": grades},
+                 "regions": [(slugify(r), r) for r in regions], "grades": grades, "tags": tags},
                 _paths(site.exemplars.values()))
+
+
+def _grade_order(band: str) -> tuple[int, str]:
+    """K-3 before 4-6 before 10-12: by the band's first grade, not alphabetically."""
+    first = band.split("-", 1)[0].strip().upper()
+    return (0 if first in ("K", "JK", "SK", "PK") else int(first) if first.isdigit() else 99, band)
 
 
 def _tag_index(site: Site) -> Page:

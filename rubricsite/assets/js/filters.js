@@ -1,0 +1,97 @@
+// Exemplar filters: narrow the grouped list on exemplars/ by standard, theme, phase, region,
+// grade band and tag. Each card carries the ids of its cell and exemplar (data-* attributes), the
+// choices live in the URL query (?theme=…&phase=…), so a filtered view can be shared, survives a
+// reload, and the back button steps back through earlier choices. Without JavaScript the form
+// stays hidden and the full list is the page.
+"use strict";
+
+(() => {
+  const form = document.getElementById("filters");
+  const groups = document.getElementById("exemplar-groups");
+  if (!form || !groups) return;
+  const count = document.getElementById("filter-count");
+  const empty = document.getElementById("filter-empty");
+  const clear = document.getElementById("filter-clear");
+  const cards = [...groups.querySelectorAll(".exemplar-card[data-slug]")];
+  const total = new Set(cards.map((card) => card.dataset.slug)).size;
+
+  // URL parameter -> how a card matches a chosen value. A card is one exemplar in one cell, so
+  // theme and phase together mean "shown in that cell", not "somewhere in each".
+  const FACETS = {
+    standard: (card, v) => card.dataset.standard === v,
+    theme: (card, v) => card.dataset.theme === v,
+    phase: (card, v) => card.dataset.level === v,
+    region: (card, v) => card.dataset.region === v,
+    grade: (card, v) => card.dataset.grades.split(" ").includes(v),
+    tag: (card, v) => card.dataset.tags.split(" ").includes(v),
+  };
+
+  function chosen() {
+    const state = {};
+    for (const name of Object.keys(FACETS)) {
+      const value = form.elements[name].value;
+      if (value) state[name] = value;
+    }
+    return state;
+  }
+
+  // Only values the page offers are taken from a URL: a stale link shows more, never nothing.
+  function fromQuery(search) {
+    const params = new URLSearchParams(search);
+    for (const name of Object.keys(FACETS)) {
+      const select = form.elements[name];
+      const value = params.get(name) || "";
+      select.value = [...select.options].some((o) => o.value === value) ? value : "";
+    }
+  }
+
+  function toQuery(state) {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(state)) params.set(name, value);
+    const query = params.toString();
+    return query ? `?${query}` : location.pathname;
+  }
+
+  function apply() {
+    const state = chosen();
+    const tests = Object.entries(state).map(([name, value]) => (card) => FACETS[name](card, value));
+    const shown = new Set();
+    for (const card of cards) {
+      const match = tests.every((test) => test(card));
+      card.hidden = !match;
+      if (match) shown.add(card.dataset.slug);
+    }
+    // a heading whose cards are all hidden goes too, from the cell up to the standard
+    for (const block of groups.querySelectorAll(".cell-group, .theme-group, .standard-group")) {
+      block.hidden = !block.querySelector(".exemplar-card:not([hidden])");
+    }
+    const n = shown.size;
+    const filtered = tests.length > 0;
+    count.textContent = filtered
+      ? `${n} of ${total} exemplar${total === 1 ? "" : "s"} match${n === 1 ? "es" : ""}.`
+      : `Showing all ${total} exemplar${total === 1 ? "" : "s"}.`;
+    empty.hidden = n > 0;
+    return state;
+  }
+
+  form.addEventListener("change", () => {
+    const state = apply();
+    const next = toQuery(state);
+    if (next !== location.search && !(next === location.pathname && !location.search)) {
+      history.pushState(state, "", next);
+    }
+  });
+  form.addEventListener("submit", (event) => event.preventDefault());
+  clear.addEventListener("click", () => {
+    form.reset();
+    form.dispatchEvent(new Event("change"));
+  });
+  window.addEventListener("popstate", () => {
+    fromQuery(location.search);
+    apply();
+  });
+
+  fromQuery(location.search);
+  form.hidden = false;
+  apply();
+})();
