@@ -62,8 +62,7 @@ def plan_pages(site: Site) -> list[Page]:
     for content_page in site.pages:
         pages.append(Page(f"/{content_page.slug}/", "page.html", content_page.title,
                           {"content": content_page}, frozenset({str(content_page.path)})))
-    pages.append(Page("/assess/", "assess.html", "Where is your school? A growth plan", {},
-                      frozenset()))
+    pages.append(_assess_page(site))
     pages.append(Page("/search/", "search.html", "Search", {}, frozenset(), in_sitemap=False))
     pages.append(Page("/404.html", "404.html", "Page not found", {}, frozenset(),
                       in_sitemap=False))
@@ -99,6 +98,41 @@ def _grade_order(band: str) -> tuple[int, str]:
     """K-3 before 4-6 before 10-12: by the band's first grade, not alphabetically."""
     first = band.split("-", 1)[0].strip().upper()
     return (0 if first in ("K", "JK", "SK", "PK") else int(first) if first.isdigit() else 99, band)
+
+
+def _assess_page(site: Site) -> Page:
+    """The self-assessment: its data is embedded in the page (see assess_data)."""
+    return Page("/assess/", "assess.html", "Where is your school? A growth plan",
+                {"assess_data": assess_data(site, "/assess/")}, _paths(site.exemplars.values()))
+
+
+def assess_data(site: Site, from_url: str) -> dict[str, object]:
+    """What assets/js/assess.js needs to draw a growth plan, with links relative to from_url.
+
+    Embedded in the page rather than fetched from data/rubric.json: no second request, it works
+    from file:// and offline, and it carries what the JSON file does not (exemplar titles).
+    """
+    def link(url: str) -> str:
+        return urls.relative_url(url, from_url)
+
+    return {
+        "levels": [{"id": lv.id, "label": lv.label, "order": lv.order, "summary": lv.summary}
+                   for lv in site.levels],
+        "standards": [{
+            "id": s.id, "version": str(s.version), "title": s.title, "short_title": s.short_title,
+            "url": link(urls.standard(s.id)),
+            "themes": [{
+                "id": t.id, "code": t.code, "title": t.title, "url": link(urls.theme(s.id, t.id)),
+                "cells": {lv.id: {
+                    "code": site.cell(CellKey(s.id, t.id, lv.id)).code,
+                    "statement": site.cell(CellKey(s.id, t.id, lv.id)).statement,
+                    "url": link(urls.cell(CellKey(s.id, t.id, lv.id))),
+                    "exemplars": [{"title": e.title, "url": link(urls.exemplar(e.slug))}
+                                  for e in site.exemplars_in(CellKey(s.id, t.id, lv.id))],
+                } for lv in site.statement_levels},
+            } for t in s.themes],
+        } for s in site.standards],
+    }
 
 
 def _tag_index(site: Site) -> Page:
