@@ -40,7 +40,7 @@ class _PrefixHandler(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         clean = path.split("?", 1)[0].split("#", 1)[0]
         if not clean.startswith(PREFIX):
-            return str(Path(self.directory) / "\0outside")  # never a file: a 404
+            return str(Path(self.directory) / ".outside-the-prefix" / "none")  # a 404
         return super().translate_path("/" + path[len(PREFIX):])
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
