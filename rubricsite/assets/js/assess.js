@@ -195,10 +195,9 @@
     for (const standard of data.standards) {
       if (!placed) break;
       const choices = state[standard.id]?.choices || {};
-      const section = el("section", { className: "plan-standard" });
-      const headingId = `plan-${standard.id}`;
-      section.setAttribute("aria-labelledby", headingId);
-      section.append(el("h3", { id: headingId, textContent: standard.short_title }));
+      // a div, not a named section: the form above already has a landmark with this name
+      const section = el("div", { className: "plan-standard" });
+      section.append(el("h3", { id: `plan-${standard.id}`, textContent: standard.short_title }));
       const list = el("ul", { className: "plan-themes" });
       for (const theme of standard.themes) list.append(themeEntry(standard, theme, choices[theme.id]));
       section.append(list);
