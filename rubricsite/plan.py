@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from . import urls
 from .load import meta_key
 from .model import Cell, CellKey, Exemplar, Site, Standard
+from .scaffold import cell_links, exemplar_links
 from .validate import slugify
 
 
@@ -181,6 +182,7 @@ def _standard_pages(site: Site, standard: Standard) -> Iterable[Page]:
                         "crumbs": [*crumbs, Crumb(f"{theme.code}. {theme.title}",
                                                   urls.theme(standard.id, theme.id))],
                         **neighbours,
+                        "contribute": cell_links(site, cell.key),
                         "search_meta": _search_meta(
                             "indicator", cell.code,
                             f"{cell.code}: {theme.title}, {site.level(cell.key.level).label}")},
@@ -215,6 +217,7 @@ def _exemplar_page(site: Site, exemplar: Exemplar) -> Page:
               Crumb(first["cell"].code, urls.cell(first["cell"].key))]
     return Page(urls.exemplar(exemplar.slug), "exemplar.html", exemplar.title,
                 {"exemplar": exemplar, "placements": placements, "crumbs": crumbs,
+                 "contribute": exemplar_links(site, exemplar),
                  "search_meta": _search_meta(
                      "exemplar", " ".join(p["cell"].code for p in placements), exemplar.title)},
                 frozenset(inputs), kind="exemplar")

@@ -1,0 +1,219 @@
+"""A ready-to-fill exemplar file for one cell: for `build.py new` and for the site's GitHub links.
+
+One function, `exemplar_template`, writes the file's text; the `new` command saves it and every cell
+page links to GitHub's new-file page with the same text prefilled, so the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from . import fields
+from .errors import ContentError, Problems
+from .load import Doc
+from .model import CellKey, Config, Exemplar, Site
+from .validate import _level_id, _theme_id, slugify
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/exemplar.schema.json"
+ISSUE_FORM = "suggest-exemplar.yml"  # .github/ISSUE_TEMPLATE/<this>
+PLACEHOLDER_FILE = "your-exemplar-title.md"  # the file name a GitHub new-file link proposes
+SLUG_LIMIT = 60  # long titles make unwieldy addresses; the slug is cut at a word boundary
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML), safe for any title."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _about(key: str, spec=fields.EXEMPLAR) -> str:
+    rule = spec[key]
+    return f"# {key}{' (required)' if rule.required else ''}: {rule.description}"
+
+
+def exemplar_template(site: Site, key: CellKey, title: str, today: dt.date | None = None) -> str:
+    """The text of a new exemplar file for one cell, every field explained in a YAML comment.
+
+    `today` fills in `date`; without it (the site's links, which must not change from one day's
+    build to the next) the date line is left as a comment to fill in.
+    """
+    standard = site.standard(key.standard)
+    theme = standard.theme(key.theme)
+    level = site.level(key.level)
+    cell = site.cell(key)
+    resource = fields.RESOURCE.fields
+    statement = " ".join(cell.statement.split())
+    date_line = f"date: {today.isoformat()}" if today else "# date: YYYY-MM-DD"
+    lines = [
+        "---",
+        SCHEMA_COMMENT,
+        f"# A new exemplar for {cell.code}: {theme.title}, {level.label}.",
+        f"# The statement it shows: \"{statement}\"",
+        "# Replace each placeholder in quotes; leave optional fields empty rather than guessing.",
+        "# Lines starting with # are notes for you and can stay or go.",
+        "",
+        _about("title"),
+        f"title: {_q(title)}",
+        _about("standard"),
+        f"standard: {standard.id}",
+        _about("theme") + f" This cell: {theme.code}, {theme.title}.",
+        f"theme: {theme.id}",
+        _about("level") + f" This cell: {level.label}.",
+        f"level: {level.id}",
+        _about("cells"),
+        "#   cells: [{theme: A, level: established}, {theme: B, level: evolving}]",
+        _about("summary"),
+        f"summary: {_q('One sentence: what happens, and who makes it happen.')}",
+        _about("region"),
+        'region: ""',
+        _about("grades"),
+        "grades: []",
+        _about("tags"),
+        "tags: []",
+        _about("date"),
+        date_line,
+        _about("contributors") + " e.g. [\"Jane Doe\"]",
+        "contributors: []",
+        _about("resources") + " Add one '- title: ...' block per resource.",
+        "resources:",
+        "  " + _about("title", resource),
+        f"  - title: {_q('Title of the resource, as published')}",
+        "    " + _about("author", resource),
+        '    author: ""',
+        "    " + _about("year", resource),
+        "    year:",
+        "    " + _about("url", resource),
+        '    url: ""',
+        "    " + _about("kind", resource),
+        '    kind: ""',
+        "    " + _about("annotation", resource),
+        '    annotation: ""',
+        "---",
+        "",
+        "## What it shows",
+        "",
+        "In your own words: what happens, who is involved, and why it fits this cell's statement.",
+        "",
+        "## Try it in your school",
+        "",
+        "- One practical first step another school could take.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def exemplar_slug(title: str) -> str:
+    """The file name (without .md) for a title: web-safe, at most SLUG_LIMIT characters."""
+    slug = slugify(title)
+    if len(slug) > SLUG_LIMIT:
+        slug = slug[: SLUG_LIMIT + 1].rsplit("-", 1)[0]
+    return slug.strip("-")
+
+
+def resolve_cell(
+    site: Site, standard: str | None, theme: str, level: str
+) -> tuple[CellKey | None, list[ContentError]]:
+    """The cell named on the command line, with `check`'s own messages and did-you-mean hints."""
+    problems = Problems()
+    if standard is None:
+        if len(site.standards) != 1:
+            problems.add(Path("--standard"), None, "missing '--standard'",
+                         f"this site has several standards: {', '.join(s.id for s in site.standards)}")
+            return None, problems.sorted()
+        chosen = site.standards[0]
+    else:
+        ids = [s.id for s in site.standards]
+        if standard not in ids:
+            problems.unknown(Path("--standard"), None, "standard", standard, ids)
+            return None, problems.sorted()
+        chosen = site.standard(standard)
+    # the validator's own helpers, so `new` and `check` can never disagree about a name
+    theme_id = _theme_id(Doc(Path("--theme"), {}), (), theme, chosen, problems)
+    level_id = _level_id(Doc(Path("--level"), {}), (), level, site.levels, problems)
+    if problems:
+        return None, problems.sorted()
+    return CellKey(chosen.id, theme_id, level_id), []
+
+
+def new_exemplar(
+    root: Path, theme: str, level: str, title: str, standard: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[Path | None, list[ContentError]]:
+    """Write content/exemplars/<slug>.md for one cell; never overwrites a file."""
+    from .load import read_sources  # the pipeline imports plan, which imports this module
+    from .validate import to_site
+
+    problems = Problems()
+    site = to_site(read_sources(root, problems), problems)
+    content = (root / "content").resolve()
+    # other exemplars' problems are not this command's business; the rubric's and settings' are
+    broken = [e for e in problems.sorted() if not e.path.resolve().is_relative_to(content)]
+    if broken:
+        return None, broken
+    key, errors = resolve_cell(site, standard, theme, level)
+    slug = exemplar_slug(title)
+    if not slug:
+        errors.append(ContentError(Path("title"), None, f"title '{title}' gives no file name",
+                                   "use a title with some letters a-z or digits"))
+    if errors or key is None:
+        return None, errors
+    folder = root / "content" / "exemplars"
+    path = folder / f"{slug}.md"
+    taken = {p.stem.lower() for p in folder.glob("*.md")} if folder.is_dir() else set()
+    if slug in taken:
+        return None, [ContentError(path, None, f"an exemplar named '{slug}.md' already exists",
+                                   "choose another title, or edit that file")]
+    folder.mkdir(parents=True, exist_ok=True)
+    text = exemplar_template(site, key, title, today or dt.date.today())
+    with path.open("x", encoding="utf-8") as f:  # "x": a file that appeared meanwhile is kept
+        f.write(text)
+    return path, []
+
+
+# --- links to the site's repository (shown when site.yaml sets `repository`) ---------------------
+
+
+def issue_form_url(config: Config) -> str:
+    """The 'Suggest an exemplar' issue form of the site's repository."""
+    return f"{config.repository}/issues/new?template={ISSUE_FORM}"
+
+
+def new_file_url(site: Site, key: CellKey) -> str:
+    """GitHub's new-file page in content/exemplars, prefilled with this cell's template."""
+    config = site.config
+    text = exemplar_template(site, key, "Your exemplar's title")
+    query = urlencode({"filename": PLACEHOLDER_FILE, "value": text}, quote_via=quote)
+    return f"{config.repository}/new/{quote(config.branch)}/content/exemplars?{query}"
+
+
+def edit_url(site: Site, exemplar: Exemplar) -> str:
+    """GitHub's editor for an exemplar's file."""
+    config = site.config
+    try:
+        rel = exemplar.path.resolve().relative_to(site.root.resolve()).as_posix()
+    except ValueError:  # a path outside the site cannot happen for a loaded exemplar
+        rel = f"content/exemplars/{exemplar.path.name}"
+    return f"{config.repository}/edit/{quote(config.branch)}/{quote(rel)}"
+
+
+def cell_links(site: Site, key: CellKey) -> dict[str, str] | None:
+    """What a cell page's 'Add an exemplar' box links to; None when no repository is set."""
+    if not site.config.repository:
+        return None
+    return {"new_file": new_file_url(site, key), "issue_form": issue_form_url(site.config),
+            "guide": _guide(site)}
+
+
+def exemplar_links(site: Site, exemplar: Exemplar) -> dict[str, str] | None:
+    """What an exemplar page's 'Suggest an edit' box links to; None when no repository is set."""
+    if not site.config.repository:
+        return None
+    return {"edit": edit_url(site, exemplar), "issue_form": issue_form_url(site.config),
+            "guide": _guide(site)}
+
+
+def _guide(site: Site) -> str:
+    """The contribute page's URL, or '' when the site has none."""
+    return "/contribute/" if any(p.slug == "contribute" for p in site.pages) else ""
