@@ -53,7 +53,8 @@ def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> l
                 target = site / urls.output_path(url)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(html)
-        site.mkdir(exist_ok=True)
+        if not site.is_dir():
+            return []  # nothing to search: no bundle, and the search page says it cannot load
         _run(_write_bundle(site, bundle, language))
         return [(f"{BUNDLE}/{rel}", (bundle / rel).read_bytes()) for rel in _bundle_files(bundle)]
 

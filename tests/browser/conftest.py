@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from browsing import PREFIX
 
 from rubricsite.pipeline import build_site
+
+from .browsing import PREFIX
 
 PROJECT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("RUBRICSITE_CHROMIUM", "/usr/bin/chromium"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from browsing import PREFIX
+from .browsing import PREFIX
 
 
 def _results(page):  # type: ignore[no-untyped-def]
