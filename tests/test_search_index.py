@@ -1,0 +1,111 @@
+"""The search index (Pagefind) and the data the browser features read from the built HTML."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from conftest import exemplar, read_page
+
+from rubricsite.search_index import index_search
+
+SEARCHED = {  # the minimal site: 1 exemplar, 2 theme pages, 2 x 4 indicator pages
+    "/exemplars/reading-buddies/": ("exemplar", "A3", "Reading buddies"),
+    "/sample/vision/": ("theme", "A", "A. Vision"),
+    "/sample/design/": ("theme", "B", "B. Design"),
+    **{f"/sample/{t}/{lv}/": ("indicator", f"{code}{n}", f"{code}{n}: {title}, {lv.title()}")
+       for t, code, title in (("vision", "A", "Vision"), ("design", "B", "Design"))
+       for n, lv in enumerate(("emerging", "evolving", "established", "leading"), 1)},
+}
+
+
+def indexed(output: Path) -> dict[str, tuple[str, str, str]]:
+    """Every page in the bundle: URL -> (type, code, title), read from Pagefind's fragments."""
+    pages = {}
+    for path in (output / "pagefind" / "fragment").iterdir():
+        record = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        meta = record["meta"]
+        pages[record["url"]] = (meta["type"], meta["code"], meta["title"])
+    return pages
+
+
+def bundle(output: Path) -> dict[str, bytes]:
+    folder = output / "pagefind"
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_only_exemplars_indicators_and_themes_are_indexed(make_site, build):
+    out = build(make_site())
+    assert indexed(out) == SEARCHED
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert not list((out / "pagefind").glob("pagefind-ui*"))  # the site draws its own results
+
+
+def test_unchanged_site_keeps_its_bundle_and_a_change_remakes_it(make_site, build, build_report):
+    root = make_site()
+    out = build(root)
+    before = bundle(out)
+    report = build_report(root, out)
+    assert not [f for f in report.changed if f.startswith("pagefind/")]
+    (root / "content/exemplars/reading-buddies.md").write_text(
+        exemplar(title="Reading partners", region="Ontario"), encoding="utf-8")
+    build(root, out)
+    assert bundle(out) != before
+    assert indexed(out)["/exemplars/reading-buddies/"] == ("exemplar", "A3", "Reading partners")
+
+
+def test_search_false_keeps_the_last_bundle_and_index_search_remakes_it(make_site, build):
+    root = make_site()
+    out = build(root, search=False)
+    assert not (out / "pagefind").exists()
+    index_search(out)
+    assert indexed(out) == SEARCHED
+    made_alone = bundle(out)
+    (root / "content/exemplars/reading-buddies.md").write_text(
+        exemplar(title="Reading partners"), encoding="utf-8")
+    build(root, out, search=False)
+    assert bundle(out) == made_alone  # stale but present: serve refreshes it later
+    fresh = build(root, root.parent / "fresh")
+    index_search(out)
+    assert bundle(out) == bundle(fresh)  # the same bytes, however it was made
+    assert not [p for p in out.iterdir() if p.name.startswith(".pagefind")]  # no leftovers
+
+
+def test_exemplar_cards_carry_filter_ids(make_site, build):
+    root = make_site({"content/exemplars/maker-night.md": exemplar(
+        title="Maker night", theme="design", level="leading", region="Nova Scotia",
+        grades=["4-6", "7-9"], tags=["Maker Space", "STEM"])})
+    page = read_page(build(root), "/exemplars/")
+    card = page.select_one(".exemplar-card[data-slug='maker-night']")
+    assert {k: card[k] for k in ("data-standard", "data-theme", "data-level", "data-region",
+                                 "data-grades", "data-tags")} == {
+        "data-standard": "sample", "data-theme": "design", "data-level": "leading",
+        "data-region": "nova-scotia", "data-grades": "4-6 7-9", "data-tags": "maker-space stem"}
+    form = page.select_one("form#filters")
+    assert form.has_attr("hidden")  # shown by filters.js; without it the list is the page
+    options = {s["name"]: [o["value"] for o in s.select("option")] for s in form.select("select")}
+    assert options["theme"] == ["", "vision", "design"]
+    assert options["phase"] == ["", "emerging", "evolving", "established", "leading"]
+    assert options["region"] == ["", "nova-scotia", "ontario"]
+    assert options["grade"] == ["", "K-3", "4-6", "7-9"]
+    assert options["tag"] == ["", "maker-space", "reading", "stem"]
+
+
+def test_assess_page_embeds_the_plan_data_with_relative_links(make_site, build):
+    out = build(make_site())
+    page = read_page(out, "/assess/")
+    data = json.loads(page.select_one("script#assess-data").string)
+    assert [lv["id"] for lv in data["levels"]] == [
+        "exploring", "emerging", "evolving", "established", "leading"]
+    (standard,) = data["standards"]
+    assert (standard["id"], standard["version"]) == ("sample", "1")
+    vision = standard["themes"][0]
+    assert vision["cells"]["established"] == {
+        "code": "A3", "statement": "Vision established statement.", "url": "../sample/vision/established/",
+        "exemplars": [{"title": "Reading buddies", "url": "../exemplars/reading-buddies/"}]}
+    for theme in standard["themes"]:
+        for cell in theme["cells"].values():
+            assert (out / "assess" / cell["url"] / "index.html").resolve().is_file()
+    radios = page.select("fieldset[data-theme='vision'] input[type=radio]")
+    assert [r["value"] for r in radios] == [lv["id"] for lv in data["levels"]]
