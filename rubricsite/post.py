@@ -11,6 +11,7 @@ from . import urls
 from .model import CellKey, Exemplar, Site
 from .plan import Page
 from .render import asset_dirs
+from .schema import schema_json
 
 
 def copy_assets(root: Path) -> Iterator[tuple[str, bytes]]:
@@ -133,3 +134,5 @@ def post_files(site: Site, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
     yield ".nojekyll", b""
     yield "data/rubric.json", rubric_json(site)
     yield "data/exemplars.json", exemplars_json(site)
+    # editors and other tools validate exemplar files against it (see schema.py)
+    yield "data/exemplar.schema.json", schema_json(site)

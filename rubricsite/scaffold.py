@@ -137,19 +137,27 @@ def resolve_cell(
     return CellKey(chosen.id, theme_id, level_id), []
 
 
-def new_exemplar(
-    root: Path, theme: str, level: str, title: str, standard: str | None = None,
-    today: dt.date | None = None,
-) -> tuple[Path | None, list[ContentError]]:
-    """Write content/exemplars/<slug>.md for one cell; never overwrites a file."""
+def rubric_site(root: Path) -> tuple[Site, list[ContentError]]:
+    """The site at root, and the problems of its settings and rubric only.
+
+    Other exemplars' problems do not stop `new`, `import-issue` or the schema: a contributor may
+    be halfway through another file.
+    """
     from .load import read_sources  # the pipeline imports plan, which imports this module
     from .validate import to_site
 
     problems = Problems()
     site = to_site(read_sources(root, problems), problems)
     content = (root / "content").resolve()
-    # other exemplars' problems are not this command's business; the rubric's and settings' are
-    broken = [e for e in problems.sorted() if not e.path.resolve().is_relative_to(content)]
+    return site, [e for e in problems.sorted() if not e.path.resolve().is_relative_to(content)]
+
+
+def new_exemplar(
+    root: Path, theme: str, level: str, title: str, standard: str | None = None,
+    today: dt.date | None = None,
+) -> tuple[Path | None, list[ContentError]]:
+    """Write content/exemplars/<slug>.md for one cell; never overwrites a file."""
+    site, broken = rubric_site(root)
     if broken:
         return None, broken
     key, errors = resolve_cell(site, standard, theme, level)
