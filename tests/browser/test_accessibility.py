@@ -87,6 +87,19 @@ def test_axe_finds_no_violation(page, served, axe_source, page_names):
         assert result["violations"] == [], f"{name}: {result['violations']}"
 
 
+@pytest.mark.parametrize("name", ["grid", "exemplars filtered", "search with results",
+                                  "assess with a plan", "cell"])
+def test_axe_finds_no_violation_in_dark_mode(browser, served, axe_source, name):
+    ctx = browser.new_context(color_scheme="dark")
+    try:
+        tab = ctx.new_page()
+        _open(tab, served, name)
+        assert tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+        assert _axe(tab, axe_source)["violations"] == []
+    finally:
+        ctx.close()
+
+
 def test_nothing_scrolls_sideways_at_320px(page, served, page_names):
     page.set_viewport_size({"width": 320, "height": 640})
     for name in page_names:
