@@ -92,6 +92,9 @@
   });
 
   fromQuery(location.search);
+  // on a phone the lists start folded, so the first exemplars show without scrolling
+  const panel = document.getElementById("filter-panel");
+  if (panel && matchMedia("(max-width: 47.99rem)").matches) panel.open = false;
   form.hidden = false;
   apply();
 })();
