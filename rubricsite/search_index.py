@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import json
 import shutil
 import tempfile
 from collections.abc import Coroutine, Iterable, Iterator, Mapping, Sequence
@@ -139,9 +140,16 @@ async def _write_bundle(site: Path, bundle: Path, language: str) -> None:
 
 
 def _bundle_files(folder: Path) -> Iterator[str]:
+    # Pagefind writes a search engine (wasm) per language it knows; the entry file names the
+    # ones this index uses, and only those are ever downloaded
+    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+    engines = {f"wasm.{lang['wasm']}.pagefind" for lang in entry["languages"].values()}
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith(UNUSED):
-            yield path.relative_to(folder).as_posix()
+        if not path.is_file() or path.name.startswith(UNUSED):
+            continue
+        if path.name.startswith("wasm.") and path.name not in engines:
+            continue
+        yield path.relative_to(folder).as_posix()
 
 
 def _run(job: Coroutine[Any, Any, None]) -> None:
