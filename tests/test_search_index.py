@@ -109,3 +109,21 @@ def test_assess_page_embeds_the_plan_data_with_relative_links(make_site, build):
             assert (out / "assess" / cell["url"] / "index.html").resolve().is_file()
     radios = page.select("fieldset[data-theme='vision'] input[type=radio]")
     assert [r["value"] for r in radios] == [lv["id"] for lv in data["levels"]]
+
+
+def test_a_second_standard_gets_its_own_fieldsets_plan_data_and_filter(make_site, build):
+    second = (Path(__file__).parent / "sites/minimal/rubric/sample.yaml").read_text(encoding="utf-8")
+    for old, new in (("id: sample", "id: second"), ('short_title: "Sample"', 'short_title: "Second"'),
+                     ("order: 1", "order: 2"), ("version: 1", 'version: "2025.1"')):
+        second = second.replace(old, new)
+    buddies = exemplar(standard="sample", title="Reading buddies")
+    root = make_site({"rubric/second.yaml": second, "content/exemplars/reading-buddies.md": buddies})
+    out = build(root)
+    page = read_page(out, "/assess/")
+    data = json.loads(page.select_one("script#assess-data").string)
+    assert [(s["id"], s["version"]) for s in data["standards"]] == [("sample", "1"), ("second", "2025.1")]
+    names = {r["name"] for r in page.select("#assess-form input[type=radio]")}
+    assert names == {"sample--vision", "sample--design", "second--vision", "second--design"}
+    exemplars = read_page(out, "/exemplars/")
+    assert [o["value"] for o in exemplars.select("#filter-standard option")] == ["", "sample", "second"]
+    assert [g["label"] for g in exemplars.select("#filter-theme optgroup")] == ["Sample", "Second"]
