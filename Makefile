@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: serve build check test lint bench clean
+.PHONY: serve build check test lint bench clean setup schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ $(NODE_STAMP): package.json package-lock.json
 
 serve: $(STAMP)  ## build, serve at http://127.0.0.1:8000 and reload on every change
 	$(BIN)/python build.py serve
+
+setup: $(STAMP)  ## only create .venv with everything installed (CI uses it)
+
+# after changing the rubric or rubricsite/fields.py: the exemplar JSON Schema and the issue form
+schema: $(STAMP)
+	$(BIN)/python -m rubricsite.schema
+	$(BIN)/python -m rubricsite.issue_form
 
 build: $(STAMP)
 	$(BIN)/python build.py build
