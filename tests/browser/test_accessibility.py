@@ -114,7 +114,7 @@ def test_tab_reaches_every_control_with_a_visible_focus(page, served, name):
     _open(page, served, name)
     controls = page.evaluate("""() => {
         const all = [...document.querySelectorAll(
-            'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])')];
+            'a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')];
         const visible = all.filter(el => !el.disabled && el.getClientRects().length > 0
             && getComputedStyle(el).visibility !== 'hidden');
         visible.forEach((el, i) => { el.dataset.control = i; });
