@@ -117,7 +117,9 @@ CONFIG: Mapping[str, Field] = {
     "repository": Field("url", "The GitHub repository, for 'add an exemplar' and 'edit' links."),
     "branch": _s("The repository's default branch."),
     "logo": _s("Path of a logo under assets/, e.g. assets/logo.svg."),
-    "colors": Field("map", "CSS colours by name: accent, ink, paper, ...", items=_s("a colour")),
+    "colors": Field(
+        "map", "CSS colours by custom property name (accent, ink, paper, ...); dark-accent etc. "
+        "for dark mode.", items=_s("a colour")),
     "footer": Field(
         "object",
         "The footer.",

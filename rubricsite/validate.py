@@ -155,6 +155,8 @@ def to_config(doc: Doc | None, problems: Problems, base_url: str | None = None) 
             )
             continue
         colors[name] = value
+    if doc is not None:
+        _check_look(doc, values, colors, problems)
     footer = values.get("footer", {})
     url = base_url if base_url is not None else values.get("base_url", "")
     if url and not re.match(r"^https?://", url):
@@ -173,6 +175,41 @@ def to_config(doc: Doc | None, problems: Problems, base_url: str | None = None) 
         footer_links=tuple(Link(x["text"], x["url"]) for x in footer.get("links", []) if len(x) == 2),
         feed_size=values.get("feed_size", defaults.feed_size),
     )
+
+
+def _check_look(doc: Doc, values: dict[str, Any], colors: dict[str, str], problems: Problems) -> None:
+    """A district's colours, logo and footer links: each name, file and address must exist."""
+    from .render import asset_dirs  # render imports the planner, which imports this module
+
+    root = doc.path.parent
+    known = _custom_properties(asset_dirs(root))
+    for name in list(colors):
+        # `dark-accent` sets --accent for dark mode (base.html)
+        if known and name.removeprefix("dark-") not in known:
+            problems.unknown(doc.path, doc.line_of("colors", name), "colour", name, sorted(known))
+            del colors[name]
+    logo = values.get("logo", "")
+    parts = logo.split("/")
+    if logo and (parts[0] != "assets" or ".." in parts
+                 or not any((d / "/".join(parts[1:])).is_file() for d in asset_dirs(root))):
+        problems.add(doc.path, doc.line_of("logo"), f"logo '{logo}' is not a file under assets/",
+                     "put the image in the site's assets/ folder and write e.g. assets/logo.svg")
+    for index, link in enumerate(values.get("footer", {}).get("links", [])):
+        url = link.get("url", "")
+        if url and not re.match(r"^(https?://|mailto:|/)", url):
+            problems.add(doc.path, doc.line_of("footer", "links", index, "url"),
+                         f"footer link '{url}' is neither a web address nor a path of this site",
+                         "write https://... for another site, or /about/ for a page of this one")
+
+
+def _custom_properties(folders: list[Path]) -> set[str]:
+    """The names the stylesheets define as custom properties (`--accent:` -> accent): the colours
+    site.yaml may set, read from the CSS itself so a new one needs no change here."""
+    names: set[str] = set()
+    for folder in folders:
+        for css in sorted(folder.rglob("*.css")):
+            names.update(re.findall(r"--([a-z][a-z0-9-]*)\s*:", css.read_text("utf-8", "replace")))
+    return names
 
 
 def to_levels(doc: Doc | None, problems: Problems) -> tuple[Level, ...]:
