@@ -172,3 +172,13 @@ def test_without_javascript_every_phase_is_readable(browser, served, rubric):
         assert tab.locator("#plan").is_hidden()
     finally:
         ctx.close()
+
+
+def test_a_theme_page_leads_to_its_fieldset(page, served, rubric):
+    page.goto(served.url(f"{STANDARD}/vision-for-learning/"))
+    page.click("text=Place it in your growth plan")
+    page.wait_for_url(f"**/assess/#fs-{STANDARD}--vision-for-learning")
+    assert page.locator(f"#fs-{STANDARD}--vision-for-learning").is_visible()
+    _choose(page, {"vision-for-learning": "established"})
+    version = rubric[1]["version"]
+    assert urlsplit(page.url).fragment == f"{STANDARD}={version}&{STANDARD}.vision-for-learning=established"
