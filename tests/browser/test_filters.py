@@ -92,6 +92,12 @@ def test_a_shared_link_opens_filtered_and_clear_shows_all(page, served, records)
     assert page.inner_text("#filter-count") == f"Showing all {len(records)} exemplars."
 
 
+def test_level_is_read_as_phase(page, served, records):
+    page.goto(served.url("exemplars/?level=leading"))
+    assert page.input_value("#filter-phase") == "leading"
+    assert _visible(page) == {r["slug"] for r in records if "leading" in _values(r, "phase")}
+
+
 def test_no_match_says_so(page, served, records):
     grades = Counter(g for r in records for g in r["grades"])
     tags = Counter(slugify(t) for r in records for t in r["tags"])

@@ -35,12 +35,15 @@
     return state;
   }
 
+  // other names a hand-written link may use (DESIGN.md says "level" and "phase" alike)
+  const ALIASES = { phase: "level", grade: "grades", tag: "tags" };
+
   // Only values the page offers are taken from a URL: a stale link shows more, never nothing.
   function fromQuery(search) {
     const params = new URLSearchParams(search);
     for (const name of Object.keys(FACETS)) {
       const select = form.elements[name];
-      const value = params.get(name) || "";
+      const value = params.get(name) || params.get(ALIASES[name]) || "";
       select.value = [...select.options].some((o) => o.value === value) ? value : "";
     }
   }
