@@ -24,10 +24,10 @@ serve: $(STAMP)  ## build, serve at http://127.0.0.1:8000 and reload on every ch
 
 setup: $(STAMP)  ## only create .venv with everything installed (CI uses it)
 
-# after changing the rubric or rubricsite/fields.py: the exemplar JSON Schema and the issue form
+# after changing the rubric, rubricsite/fields.py or content/pages/contribute.md: rewrites the
+# exemplar JSON Schema, the issue form and CONTRIBUTING.md (the tests check they are up to date)
 schema: $(STAMP)
 	$(BIN)/python -m rubricsite.schema
-	$(BIN)/python -m rubricsite.issue_form
 
 build: $(STAMP)
 	$(BIN)/python build.py build

@@ -6,12 +6,11 @@ form (`### <label>`, then the answer, `_No response_` for none) and returns the 
 by the same validator as `check`. Every answer is hostile input: it only ever reaches YAML through
 `yaml.safe_dump`, the file name comes from `slugify`, and control characters are dropped.
 
-Regenerate the committed form after changing the rubric:  python -m rubricsite.issue_form
+Regenerate the committed form after changing the rubric:  python -m rubricsite.schema (make schema)
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 import unicodedata
@@ -141,7 +140,7 @@ def issue_form_yaml(site: Site) -> str:
     form = {"name": "Suggest an exemplar",
             "description": "Share a published resource that shows a cell of the rubric in action.",
             "title": "Exemplar: ", "labels": [LABEL], "body": body}
-    header = ("# Generated from the rubric by `python -m rubricsite.issue_form` (make schema):\n"
+    header = ("# Generated from the rubric by `python -m rubricsite.schema` (make schema):\n"
               "# edit rubricsite/issue_form.py or the rubric, not this file.\n")
     return header + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=100)
 
@@ -338,21 +337,3 @@ def import_issue(root: Path, file: Path, today: dt.date | None = None
     with path.open("x", encoding="utf-8") as f:  # never replaces a file
         f.write(result.text)
     return path, []
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Write ROOT/.github/ISSUE_TEMPLATE/suggest-exemplar.yml from the rubric."""
-    from .schema import load_site
-
-    parser = argparse.ArgumentParser(prog="python -m rubricsite.issue_form", description=main.__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."))
-    root = parser.parse_args(argv).root.resolve()
-    target = root / FORM_PATH
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(issue_form_yaml(load_site(root)), encoding="utf-8")
-    print(f"Wrote {FORM_PATH.as_posix()}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -225,3 +225,18 @@ def exemplar_links(site: Site, exemplar: Exemplar) -> dict[str, str] | None:
 def _guide(site: Site) -> str:
     """The contribute page's URL, or '' when the site has none."""
     return "/contribute/" if any(p.slug == "contribute" for p in site.pages) else ""
+
+
+# --- CONTRIBUTING.md: the site's contribute page, for readers of the repository ----------------
+
+CONTRIBUTE_PAGE = Path("content") / "pages" / "contribute.md"
+
+
+def contributing_md(root: Path) -> str:
+    """CONTRIBUTING.md's text: the contribute page's title and body, so the guide is written once."""
+    from .load import read_text, split_front_matter
+
+    path = root / CONTRIBUTE_PAGE
+    meta, body, _line, _digest = split_front_matter(path, read_text(path))
+    return (f"<!-- Generated from {CONTRIBUTE_PAGE.as_posix()} by `make schema`: "
+            f"edit that file, not this one. -->\n\n# {meta.data['title']}\n\n{body.strip()}\n")

@@ -4,7 +4,8 @@ Editors read it through the `# yaml-language-server: $schema=` line at the top o
 contributors get completion and errors as they type. The validator reads the same field specs, so
 the two cannot drift apart; only the rubric's ids (themes, phases, standards) are added here.
 
-Regenerate the committed copy after changing fields.py or the rubric:
+Regenerate the committed copy (with the issue form and CONTRIBUTING.md, also generated) after
+changing fields.py, the rubric or content/pages/contribute.md:
 
     python -m rubricsite.schema          # or: make schema
 """
@@ -124,14 +125,23 @@ def load_site(root: Path) -> Site:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write ROOT/schema/exemplar.schema.json (no build.py involved)."""
+    """Rewrite the files generated from the rubric, fields.py and the contribute page."""
+    from .issue_form import FORM_PATH, issue_form_yaml
+    from .scaffold import CONTRIBUTE_PAGE, contributing_md
+
     parser = argparse.ArgumentParser(prog="python -m rubricsite.schema", description=main.__doc__)
     parser.add_argument("--root", type=Path, default=Path("."))
     root = parser.parse_args(argv).root.resolve()
-    target = root / SCHEMA_PATH
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(schema_json(load_site(root)))
-    print(f"Wrote {SCHEMA_PATH.as_posix()}")
+    site = load_site(root)
+    outputs = {SCHEMA_PATH: schema_json(site), FORM_PATH: issue_form_yaml(site).encode()}
+    if (root / CONTRIBUTE_PAGE).is_file():  # a district may drop the guide
+        outputs[Path("CONTRIBUTING.md")] = contributing_md(root).encode()
+    for rel, data in outputs.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
+            print(f"Wrote {rel.as_posix()}")
     return 0
 
 
