@@ -210,6 +210,23 @@
     const url = new URL(location.href);
     url.hash = toHash(state);
     shareLink.href = url.href;
+    drawHints(state);
+  }
+
+  // Under each theme's choices, its next step in one line, so the effect of a choice shows
+  // where it was made, with a way down to the whole plan.
+  function drawHints(state) {
+    for (const fieldset of form.querySelectorAll("fieldset[data-theme]")) {
+      fieldset.querySelector(".assess-next")?.remove();
+      const level = levelById.get(state[fieldset.dataset.standard]?.choices[fieldset.dataset.theme]);
+      if (!level) continue;
+      const theme = standards.get(fieldset.dataset.standard).themes.find((t) => t.id === fieldset.dataset.theme);
+      const next = nextLevel(level.id);
+      const hint = el("p", { className: "assess-next" }, el("strong", { textContent: "Next step: " }),
+        next ? badge(next, theme.cells[next.id].code) : "sustain and share", " · ",
+        el("a", { className: "assess-to-plan", href: "#plan", textContent: "see it in your plan" }));
+      fieldset.append(hint);
+    }
   }
 
   function remember(state) {
