@@ -108,8 +108,8 @@ def test_nothing_scrolls_sideways_at_320px(page, served, page_names):
         assert width[0] <= width[1], f"{name}: {width[0]} px of content in a {width[1]} px window"
 
 
-@pytest.mark.parametrize("name", ["grid", "exemplars index", "search with results",
-                                  "assess with a plan", "exemplar"])
+@pytest.mark.parametrize("name", ["home", "grid", "theme", "cell", "exemplars index",
+                                  "search with results", "assess with a plan", "exemplar", "404"])
 def test_tab_reaches_every_control_with_a_visible_focus(page, served, name):
     _open(page, served, name)
     controls = page.evaluate("""() => {

@@ -32,11 +32,20 @@ def test_results_name_indicators_and_themes(page, served):
     rows = _results(page)
     kinds = {rows.nth(i).locator(".result-type").inner_text() for i in range(rows.count())}
     assert "Indicator" in kinds
-    indicator = rows.filter(has_text="Indicator").first
+    indicator = rows.filter(has=page.locator(".result-type", has_text="Indicator")).first
     code = indicator.locator(".cell-code").inner_text()
     assert len(code) == 2 and code[0].isalpha() and code[1].isdigit()
     href = indicator.locator("h2 a").get_attribute("href")
     assert href.startswith(PREFIX)
+
+
+def test_a_provocation_finds_its_theme(page, served):
+    page.goto(served.url("search/?q=shared picture of learning"))
+    theme = _results(page).filter(has=page.locator(".result-type", has_text="Theme")).first
+    assert theme.locator(".cell-code").inner_text() == "A"
+    assert theme.locator("h2 a").inner_text() == "A. Vision for Learning"
+    assert theme.locator("h2 a").get_attribute("href") == (
+        f"{PREFIX}collaborative-engagement/vision-for-learning/")
 
 
 def test_header_box_submits_to_the_search_page(page, served):
