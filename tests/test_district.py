@@ -85,7 +85,7 @@ def test_second_standard_has_its_own_grid_cells_and_exemplars(out, page):
 
 def test_overridden_template_extends_the_built_in(out, page):
     cell = page(out, "/collaborative-engagement/vision-for-learning/leading/")
-    note = cell.select_one("aside.district-note")
+    note = cell.select_one("div.district-note")
     assert "district learning commons team" in note.get_text()
     box = note.find_next_sibling("section")  # the built-in block, kept by super()
     assert box["class"] == ["contribute-box"]

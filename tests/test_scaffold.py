@@ -152,7 +152,7 @@ def test_the_linked_template_passes_check_as_it_is(make_site, build, page):
 
 def test_exemplar_page_links_to_its_file_in_the_editor(make_site, build, page):
     root = _with_repo(make_site)
-    box = page(build(root), "/exemplars/reading-buddies/").select_one("aside.contribute-box")
+    box = page(build(root), "/exemplars/reading-buddies/").select_one("section.contribute-box")
     links = {a.get_text(strip=True): a["href"] for a in box.select("a")}
     assert links["Suggest an edit"] == f"{REPO}/edit/live/content/exemplars/reading-buddies.md"
     assert links["Suggest another exemplar"] == f"{REPO}/issues/new?template=suggest-exemplar.yml"
