@@ -182,3 +182,15 @@ def test_a_theme_page_leads_to_its_fieldset(page, served, rubric):
     _choose(page, {"vision-for-learning": "established"})
     version = rubric[1]["version"]
     assert urlsplit(page.url).fragment == f"{STANDARD}={version}&{STANDARD}.vision-for-learning=established"
+
+
+def test_choosing_sends_nothing_anywhere(page, served):
+    page.goto(served.url("assess/"))
+    page.wait_for_load_state("networkidle")
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+    _choose(page, CHOICES)
+    page.click("#plan-csv")
+    assert sent == []
+    page.reload()  # the fragment holds the plan, and a browser never sends a fragment
+    assert sent and not [u for u in sent if "vision-for-learning" in u]
