@@ -15,6 +15,7 @@ import yaml
 from conftest import PROJECT
 
 from rubricsite.issue_form import FORM_PATH
+from rubricsite.load import split_front_matter
 from rubricsite.scaffold import contributing_md
 
 WORKFLOWS = PROJECT / ".github" / "workflows"
@@ -132,3 +133,76 @@ def test_check_reports_to_the_summary_and_uploads_the_site():
 def test_contributing_is_the_contribute_page():
     assert (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8") == contributing_md(PROJECT), (
         "CONTRIBUTING.md is out of date: edit content/pages/contribute.md, then run `make schema`")
+
+
+# --- the import workflow's own scripts, run with bash as the runner would ----------------------
+
+HOSTILE_TITLE = '$(touch pwned-1) `touch pwned-2` "; touch pwned-3; echo "'
+
+
+def _import_steps() -> dict[str, dict]:
+    data = yaml.safe_load((WORKFLOWS / "import-issue.yml").read_text())
+    return {step.get("name", ""): step for step in data["jobs"]["import"]["steps"]}
+
+
+def _runner(make_site, tmp_path: Path, body: str) -> tuple[dict[str, str], Path]:
+    root = make_site()
+    shutil.copy(PROJECT / "build.py", root / "build.py")
+    temp = tmp_path / "runner-temp"
+    temp.mkdir()
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    gh = fake_bin / "gh"  # records what the workflow would send to GitHub
+    gh.write_text('#!/bin/sh\necho "$@" > "$RUNNER_TEMP/gh-args"\n'
+                  'while [ $# -gt 0 ]; do [ "$1" = --body-file ] && cp "$2" "$RUNNER_TEMP/gh-body"; '
+                  'shift; done\n')
+    gh.chmod(0o755)
+    env = {"PATH": f"{fake_bin}:{Path(sys.executable).parent}:/usr/bin:/bin",
+           "RUNNER_TEMP": str(temp), "GITHUB_WORKSPACE": str(root),
+           "GITHUB_OUTPUT": str(temp / "github-output"), "GITHUB_REPOSITORY": "example/llc",
+           "ISSUE_NUMBER": "7", "GH_TOKEN": "not-a-token", "ISSUE_BODY": body}
+    return env, root
+
+
+def _bash(step: dict, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    # GitHub runs `run:` with: bash --noprofile --norc -eo pipefail {0}
+    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                          env=env, cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_import_workflow_scripts_keep_hostile_text_out_of_the_shell(make_site, tmp_path):
+    from test_issue_form import rendered
+
+    env, root = _runner(make_site, tmp_path, rendered(Title=HOSTILE_TITLE))
+    steps = _import_steps()
+    for name in ("Save the issue body to a file", "Convert the issue to an exemplar file"):
+        result = _bash(steps[name], env, root)
+        assert result.returncode == 0, result.stderr
+    temp = Path(env["RUNNER_TEMP"])
+    assert (temp / "github-output").read_text() == "ok=true\n"
+    added = (temp / "added.txt").read_text().strip()
+    assert added.startswith("content/exemplars/") and added.endswith(".md")
+    meta = split_front_matter(root / added, (root / added).read_text())[0].data
+    assert meta["title"] == HOSTILE_TITLE
+    assert not [p for p in tmp_path.rglob("pwned-*")], "an issue answer ran as a command"
+
+
+def test_import_workflow_replies_with_the_errors(make_site, tmp_path):
+    from test_issue_form import rendered
+
+    env, root = _runner(make_site, tmp_path, rendered(Phase="Establisehd", Theme="A````"))
+    steps = _import_steps()
+    for name in ("Save the issue body to a file", "Convert the issue to an exemplar file"):
+        assert _bash(steps[name], env, root).returncode == 0
+    temp = Path(env["RUNNER_TEMP"])
+    assert (temp / "github-output").read_text() == "ok=false\n"
+    reply = _bash(steps["Reply with what to fix"], env, root)
+    assert reply.returncode == 1  # the run shows as failed until the issue is fixed
+    assert (temp / "gh-args").read_text().split()[:4] == ["issue", "comment", "7", "--repo"]
+    body = (temp / "gh-body").read_text()
+    assert ("issue.md:13: error: Phase: unknown level 'Establisehd' (did you mean 'established'?)"
+            in body)
+    # an answer quoted in an error cannot close the reply's code block early
+    assert "issue.md:9: error: Theme: unknown theme \"A\"" in body or "A" in body
+    assert body.count("````") == 2
+    assert list((root / "content/exemplars").iterdir()) == [root / "content/exemplars/reading-buddies.md"]
