@@ -207,3 +207,37 @@ def test_import_workflow_replies_with_the_errors(make_site, tmp_path):
             in body.splitlines())
     assert body.count("````") == 2
     assert list((root / "content/exemplars").iterdir()) == [root / "content/exemplars/reading-buddies.md"]
+
+
+def test_import_workflow_opens_a_pull_request_from_the_issue_number_branch(make_site, tmp_path):
+    from test_issue_form import rendered
+
+    env, root = _runner(make_site, tmp_path, rendered())
+    remote = tmp_path / "remote.git"
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q", "--bare", str(remote)], check=True)
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "site"],
+                 ["remote", "add", "origin", str(remote)]):
+        subprocess.run([*git, *args], cwd=root, check=True)
+    env["HOME"] = str(tmp_path)  # git config --global stays out of the way
+    steps = _import_steps()
+    for name in ("Save the issue body to a file", "Convert the issue to an exemplar file",
+                 "Open a pull request"):
+        result = _bash(steps[name], {**env, "BRANCH": "exemplar/issue-7", "BASE_BRANCH": "main"}, root)
+        assert result.returncode == 0, name + result.stderr
+    pushed = subprocess.run(["git", "ls-tree", "-r", "--name-only", "exemplar/issue-7"], cwd=remote,
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert "content/exemplars/reading-buddies-across-the-grades.md" in pushed
+    args = (Path(env["RUNNER_TEMP"]) / "gh-args").read_text().split()
+    assert args[:2] == ["pr", "create"] and "exemplar/issue-7" in args
+    assert (Path(env["RUNNER_TEMP"]) / "gh-body").read_text() == (
+        "Adds `content/exemplars/reading-buddies-across-the-grades.md`, suggested in #7.\n\n"
+        "Closes #7\n")
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_every_script_is_valid_bash(path):
+    for step in _steps(path):
+        if "run" in step:
+            result = subprocess.run(["bash", "-n", "-c", step["run"]], capture_output=True, text=True)
+            assert result.returncode == 0, result.stderr
