@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,43 +219,7 @@ def convert_issue(
         problems.add(issue_path, answers[q.label][1], f"{q.label}: {message}", hint)
 
     by_key = {q.key: q for q in qs}
-
-    def pick(key: str) -> str | None:
-        q = by_key[key]
-        text = raw[key]
-        if text is None:
-            return None
-        text = clean(text)
-        return q.options.get(text, text) if q.options else text
-
-    meta: dict[str, object] = {}
-    for key in ("title", "standard", "theme", "level", "summary", "region"):
-        value = pick(key)
-        if value:
-            meta[key] = value
-    theme = str(meta.get("theme", ""))
-    if "/" in theme:  # a dropdown answer: 'standard/theme'
-        standard_id, meta["theme"] = theme.split("/", 1)
-        chosen = meta.setdefault("standard", standard_id)
-        # an unknown standard is reported by the validator; a mismatch only between known ones
-        if chosen != standard_id and chosen in {s.id for s in site.standards}:
-            say(by_key["theme"], f"this theme belongs to another standard ({standard_id})",
-                f"pick a theme of {meta['standard']}")
-    for key in ("grades", "tags"):
-        if items := _split_list(raw[key]):
-            meta[key] = items
-    meta["date"] = today
-    if contributor := pick("contributors"):
-        meta["contributors"] = [contributor]
-    resource: dict[str, object] = {}
-    for name in ("title", "author", "year", "url", "kind", "annotation"):
-        text = raw[f"resource.{name}"]
-        if text is not None:
-            resource[name] = clean(text, by_key[f"resource.{name}"].multiline)
-    if "year" in resource and re.fullmatch(r"\d{1,4}", str(resource["year"])):
-        resource["year"] = int(str(resource["year"]))
-    if resource:
-        meta["resources"] = [resource]
+    meta = _front_matter(site, by_key, raw, today, say)
     licence = raw["licence"] or ""
     if not re.search(r"^\s*-\s*\[[xX]\]", licence, re.MULTILINE):
         say(by_key["licence"], "the licence box is not ticked",
@@ -271,6 +235,47 @@ def convert_issue(
     text = exemplar_text(meta, story)
     _validate(site, slug, text, qs, answers, problems, issue_path)
     return Conversion(slug, text, problems.sorted())
+
+
+def _front_matter(site: Site, by_key: Mapping[str, Question], raw: Mapping[str, str | None],
+                  today: dt.date, say: Callable[..., None]) -> dict[str, object]:
+    """The answers as front matter, every value cleaned; dropdown labels turned back into ids."""
+
+    def pick(key: str) -> str | None:
+        q, text = by_key[key], raw[key]
+        if text is None:
+            return None
+        text = clean(text)
+        return q.options.get(text, text) if q.options else text
+
+    meta: dict[str, object] = {}
+    for key in ("title", "standard", "theme", "level", "summary", "region"):
+        if value := pick(key):
+            meta[key] = value
+    theme = str(meta.get("theme", ""))
+    if "/" in theme:  # a dropdown answer: 'standard/theme'
+        standard_id, meta["theme"] = theme.split("/", 1)
+        chosen = meta.setdefault("standard", standard_id)
+        # an unknown standard is reported by the validator; a mismatch only between known ones
+        if chosen != standard_id and chosen in {s.id for s in site.standards}:
+            say(by_key["theme"], f"this theme belongs to another standard ({standard_id})",
+                f"pick a theme of {chosen}")
+    for key in ("grades", "tags"):
+        if items := _split_list(raw[key]):
+            meta[key] = items
+    meta["date"] = today
+    if contributor := pick("contributors"):
+        meta["contributors"] = [contributor]
+    resource: dict[str, object] = {}
+    for name in ("title", "author", "year", "url", "kind", "annotation"):
+        text = raw[f"resource.{name}"]
+        if text is not None:
+            resource[name] = clean(text, by_key[f"resource.{name}"].multiline)
+    if "year" in resource and re.fullmatch(r"\d{1,4}", str(resource["year"])):
+        resource["year"] = int(str(resource["year"]))
+    if resource:
+        meta["resources"] = [resource]
+    return meta
 
 
 def exemplar_text(meta: Mapping[str, object], story: str) -> str:
