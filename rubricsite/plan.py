@@ -34,11 +34,12 @@ class Crumb:
 
 
 def site_inputs(site: Site) -> frozenset[str]:
-    """Files every page depends on: settings, phases and every standard (all pages name them)."""
+    """Files every page depends on: settings, phases, every standard and the content pages' titles
+    (every page's menu names them all, and cell pages link the contribute page when there is one)."""
     root = site.root
     files = {root / "site.yaml", root / "rubric" / "levels.yaml"}
     files.update(s.path for s in site.standards)
-    return frozenset(str(f) for f in files)
+    return frozenset({*(str(f) for f in files), *(meta_key(p.path) for p in site.pages)})
 
 
 def _paths(exemplars: Iterable[Exemplar]) -> frozenset[str]:
