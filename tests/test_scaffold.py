@@ -171,3 +171,16 @@ def test_no_repository_no_links(make_site, build, page):
     out = build(make_site())
     assert page(out, "/sample/vision/leading/").select(".contribute-box") == []
     assert page(out, "/exemplars/reading-buddies/").select(".contribute-box") == []
+
+
+def test_adding_the_guide_redraws_the_cell_pages(make_site, tmp_path, page):
+    from rubricsite.pipeline import build_site
+
+    root = _with_repo(make_site)
+    out = tmp_path / "out"
+    assert build_site(root, out).ok
+    (root / "content/pages").mkdir(parents=True, exist_ok=True)
+    (root / "content/pages/contribute.md").write_text("---\ntitle: Contribute\n---\n\nHow to help.\n")
+    report = build_site(root, out)
+    assert "/sample/vision/leading/" in report.rendered
+    assert page(out, "/sample/vision/leading/").select_one(".contribute-box a[href$='contribute/']")
