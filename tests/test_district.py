@@ -184,3 +184,17 @@ def test_each_site_yaml_mistake(make_site, old, new, expected):
     root = make_site({"site.yaml": text.replace(old, new)}, base="district")
     _, errors = check_site(root)
     assert [e.text(root) for e in errors] == [expected]
+
+
+def test_colour_names_in_the_readme_exist_in_the_stylesheet():
+    import re
+
+    from conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Colours", 1)[1].split("\n### ", 1)[0]
+    listed = section.split("The names:", 1)[1].split(". A plain name", 1)[0]
+    documented = set(re.findall(r"`([a-z-]+)`", listed))
+    defined = set(re.findall(r"--([a-z][a-z0-9-]*)\s*:", (BUILTIN / "assets/site.css").read_text()))
+    assert len(documented) >= 15
+    assert documented <= defined, documented - defined
