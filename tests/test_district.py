@@ -3,13 +3,14 @@ second standard, all from its own folder, none of it in the engine."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import SITES
+from conftest import PROJECT, SITES
 
 from rubricsite.issue_form import issue_form_yaml
 from rubricsite.pipeline import check_site
@@ -187,10 +188,6 @@ def test_each_site_yaml_mistake(make_site, old, new, expected):
 
 
 def test_colour_names_in_the_readme_exist_in_the_stylesheet():
-    import re
-
-    from conftest import PROJECT
-
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     section = readme.split("### Colours", 1)[1].split("\n### ", 1)[0]
     listed = section.split("The names:", 1)[1].split(". A plain name", 1)[0]
