@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -162,15 +162,27 @@ def digest(text: str) -> str:
 
 
 class ParseCache:
-    """Parsed files from the last build keyed by path, size and mtime: a no-op rebuild reads nothing."""
+    """Parsed files from the last build keyed by path, size and mtime: a no-op rebuild reads nothing.
 
-    def __init__(self, entries: dict[str, tuple[int, int, object]] | None = None) -> None:
+    With `changed` given (serve: the file watcher names what changed), every other file is
+    taken from the cache without even a stat, so a rebuild costs the same at 10 or 10,000 files.
+    """
+
+    def __init__(
+        self,
+        entries: dict[str, tuple[int, int, object]] | None = None,
+        changed: Iterable[Path] | None = None,
+    ) -> None:
         self.entries = entries or {}
         self.seen: dict[str, tuple[int, int, object]] = {}
+        self.changed = None if changed is None else {str(p) for p in changed}
 
     def get(self, path: Path) -> object | None:
-        stat = path.stat()
         hit = self.entries.get(str(path))
+        if hit and self.changed is not None and str(path) not in self.changed:
+            self.seen[str(path)] = hit
+            return hit[2]
+        stat = path.stat()
         if hit and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size:
             self.seen[str(path)] = hit
             return hit[2]
@@ -189,6 +201,11 @@ def _load_yaml_file(path: Path, cache: ParseCache) -> tuple[Doc, str]:
     result = (parse_yaml(path, text), digest(text))
     cache.put(path, result)
     return result
+
+
+def read_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
+    """One exemplar or page file, from the cache when it has not changed; raises ContentError."""
+    return _load_markdown_file(path, cache)
 
 
 def _load_markdown_file(path: Path, cache: ParseCache) -> SourceFile:

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from . import __version__, urls
 from .errors import ContentError, Problems
-from .load import ParseCache, read_sources
+from .load import ParseCache, meta_key, read_markdown_file, read_sources
 from .markup import MarkupCache
-from .model import Site
-from .plan import Page, plan_pages, site_inputs
+from .model import Exemplar, Site, frozen_map
+from .plan import Page, plan_exemplar_page, plan_pages, site_inputs
 from .post import copy_assets, post_files
 from .render import (
+    PARALLEL_FROM,
     asset_dirs,
     make_environment,
     page_globals,
@@ -24,9 +29,9 @@ from .render import (
     template_dirs,
     tree_digest,
 )
-from .search_index import stage_search_index
-from .validate import to_site
-from .write import staged_output
+from .search_index import SEARCHABLE, stage_search_index
+from .validate import to_exemplar, to_site
+from .write import Stage, existing_files, staged_output
 
 STATE_VERSION = 1
 
@@ -47,8 +52,8 @@ class BuildReport:
         return not self.errors
 
     def summary(self) -> str:
-        return (f"Built {self.pages:,} pages ({len(self.changed):,} files changed, "
-                f"{len(self.rendered):,} pages rendered) in {self.seconds:.2f} s")
+        """One line for the end of a build: `Built 10,247 pages (3 changed) in 1.21 s`."""
+        return f"Built {self.pages:,} pages ({len(self.changed):,} changed) in {self.seconds:.2f} s"
 
 
 def cache_dir(root: Path) -> Path:
@@ -72,31 +77,305 @@ def _fingerprint(page: Page, site: Site, shared_digest: str) -> str:
 
 
 class _State:
-    """What the last build left: parsed files and each page's fingerprint."""
+    """What the last build left on disk: parsed files and each page's fingerprint."""
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        data: dict = {}
-        if path is not None and path.is_file():
-            try:
-                with path.open("rb") as f:
-                    data = pickle.load(f)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                data = {}  # a damaged cache is only a slower build
+        data: dict = _load_pickle(path)
         if data.get("version") != (STATE_VERSION, __version__):
             data = {}
-        self.parse = ParseCache(data.get("parse"))
+        self.parsed: dict = data.get("parse", {})
         self.pages: dict[str, str] = data.get("pages", {})
 
-    def save(self, pages: dict[str, str]) -> None:
-        if self.path is None:
+
+def _save_state(path: Path | None, parsed: dict, pages: dict[str, str]) -> None:
+    _save_pickle(path, {"version": (STATE_VERSION, __version__), "parse": parsed, "pages": pages})
+
+
+def _load_pickle(path: Path | None) -> dict:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as f:
+            data = pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return {}  # a damaged cache is only a slower build
+    return data if isinstance(data, dict) else {}
+
+
+def _save_pickle(path: Path | None, data: dict) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+
+
+# --- nothing changed: answer from file stats alone ------------------------------------------
+
+
+def _stats(paths: dict[str, tuple[int, int]], top: str, skip: frozenset[str] = frozenset()) -> None:
+    try:
+        entries = os.scandir(top)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    with entries:
+        for entry in entries:
+            if entry.is_dir():
+                if entry.name not in skip:
+                    _stats(paths, entry.path, skip)
+            else:
+                stat = entry.stat()
+                paths[entry.path] = (stat.st_mtime_ns, stat.st_size)
+
+
+def input_stats(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file a build reads, the engine's own included."""
+    found: dict[str, tuple[int, int]] = {}
+    for name in ("site.yaml", "rubric", "content", "templates", "assets"):
+        path = root / name
+        if path.is_file():
+            stat = path.stat()
+            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
+        else:
+            _stats(found, str(path))
+    _stats(found, str(Path(__file__).parent), frozenset({"__pycache__"}))
+    return found
+
+
+def _manifest_key(output: Path, base_url: str | None) -> tuple:
+    return (STATE_VERSION, __version__, str(output), base_url)
+
+
+def _unchanged(root: Path, output: Path, base_url: str | None, search: bool) -> BuildReport | None:
+    """A report without building when no input changed and the output is as the last build left it.
+
+    Decided from stats alone (no parsing, no loading of the larger state), so a rebuild of a
+    10,000-exemplar site with nothing changed costs a directory scan.
+    """
+    started = time.perf_counter()
+    manifest = _load_pickle(cache_dir(root) / "manifest.pickle")
+    if manifest.get("key") != _manifest_key(output, base_url):
+        return None
+    if search and not manifest.get("search_fresh"):
+        return None
+    if input_stats(root) != manifest.get("inputs"):
+        return None
+    for rel, stat in manifest.get("outputs", {}).items():
+        try:
+            now = os.stat(os.path.join(output, rel))
+        except OSError:
+            return None
+        if (now.st_mtime_ns, now.st_size) != stat:
+            return None
+    return BuildReport(pages=manifest["pages"], files=len(manifest["outputs"]),
+                       seconds=time.perf_counter() - started)
+
+
+# --- the build ----------------------------------------------------------------------------------
+
+
+class Builder:
+    """Builds one site into one output again and again, keeping what it learned in memory.
+
+    build_site uses it once. serve keeps one alive: after an edit it re-reads only the files the
+    watcher named, and when only exemplar stories changed (front matter untouched) it re-plans
+    and re-renders only the pages that list those files as inputs; the Jinja environment,
+    the Markdown cache and the output's file list stay loaded between builds.
+    """
+
+    def __init__(self, root: Path, output: Path, *, base_url: str | None = None,
+                 use_cache: bool = True) -> None:
+        self.root, self.output = root.resolve(), output.resolve()
+        self.base_url = base_url
+        self.cache = cache_dir(self.root) if use_cache else None
+        state = _State(self.cache / "state.pickle" if self.cache else None)
+        self._state_path = state.path
+        self.parsed: dict = state.parsed  # ParseCache entries of the last good read
+        self.fingerprints: dict[str, str] = state.pages  # of the pages the output holds
+        self.markup = MarkupCache(self.cache / "markup.sqlite" if self.cache else None)
+        self.site: Site | None = None
+        self.pages: dict[str, Page] = {}  # by URL, in plan order
+        self.outputs: set[str] | None = None  # the output's files after the last build
+        self.index_stale = False  # a searchable page was drawn since the search index was made
+        self._shared_digest = ""
+        self._asset_version = ""
+        self._env: tuple[str, jinja2.Environment] | None = None
+        self._post_key = ""
+        self._post_paths: list[str] = []
+
+    def close(self) -> None:
+        self.markup.close()
+
+    def build(
+        self,
+        changed: Iterable[Path] | None = None,
+        *,
+        clean: bool = False,
+        search: bool = True,
+        persist: bool = True,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> BuildReport:
+        """Build; changed names the only files that changed since the last build (None: look at all).
+
+        search=False keeps the last search index (see search_index.stage_search_index);
+        persist=False leaves the on-disk state for later (serve saves it when it stops).
+        """
+        started = time.perf_counter()
+        problems = Problems()
+        changed_set = None if changed is None else {Path(p) for p in changed}
+        fingerprints = None
+        if changed_set is not None and self.site is not None and not clean:
+            fingerprints = self._replan_stories(changed_set)
+        if fingerprints is None:
+            fingerprints = self._plan_all(changed_set, problems)
+        if fingerprints is None:  # all problems, sorted; nothing is written
+            return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
+        assert self.site is not None
+        site, pages = self.site, list(self.pages.values())
+        report = BuildReport(pages=len(pages))
+        previous = existing_files(self.output) if self.outputs is None else self.outputs
+        env = self._env[1] if self._env else None
+        try:
+            with staged_output(self.output, clean=clean, previous=previous) as stage:
+                stale = [p for p in pages if self.fingerprints.get(p.url) != fingerprints[p.url]
+                         or not stage.exists(urls.output_path(p.url))]
+                shared = page_globals(site, self._asset_version)
+                progress = (lambda done: on_progress(done, len(stale))) if on_progress else None
+                if len(stale) >= PARALLEL_FROM:
+                    self.markup.close()  # an sqlite connection must not cross a fork
+                rendered = render_pages(stale, lambda: (env, self.markup), shared, problems, progress)
+                if problems:  # template errors, with template file and line
+                    report.errors = problems.sorted()
+                    raise _Abort
+                self.markup.save(rendered.new_markup)
+                self.markup.save()
+                for page in pages:
+                    path = urls.output_path(page.url)
+                    if page.url in rendered.files:
+                        stage.put(path, rendered.files[page.url])
+                    else:
+                        stage.keep(path)
+                self._stage_whole_site_files(stage, site, pages)
+                # staged with the pages, so the index lands in the same all-or-nothing swap
+                stage_search_index(stage, pages, rendered.files, rebuild=search,
+                                   language=site.config.language)
+        except _Abort:
+            report.seconds = time.perf_counter() - started
+            return report
+        self.fingerprints = fingerprints
+        self.outputs = set(stage.expected)
+        searchable = any(p.kind in SEARCHABLE for p in stale)
+        self.index_stale = not search and (self.index_stale or searchable)
+        if persist:
+            self.save()
+        report.rendered = [p.url for p in stale]
+        report.changed = stage.changed
+        report.files = len(stage.expected)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def save(self) -> None:
+        """Write the state and the manifest, so the next process starts where this one is."""
+        if self.cache is None or self.outputs is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("wb") as f:
-            pickle.dump({"version": (STATE_VERSION, __version__), "parse": self.parse.seen,
-                         "pages": pages}, f, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        _save_state(self._state_path, self.parsed, self.fingerprints)
+        outputs = {}
+        for rel in self.outputs:
+            try:
+                stat = os.stat(os.path.join(self.output, rel))
+            except OSError:
+                continue
+            outputs[rel] = (stat.st_mtime_ns, stat.st_size)
+        _save_pickle(self.cache / "manifest.pickle", {
+            "key": _manifest_key(self.output, self.base_url), "inputs": input_stats(self.root),
+            "outputs": outputs, "pages": len(self.pages), "search_fresh": not self.index_stale})
+
+    def _plan_all(self, changed: set[Path] | None, problems: Problems) -> dict[str, str] | None:
+        """Read (what changed), validate and plan the whole site; the pages' fingerprints."""
+        cache = ParseCache(self.parsed, changed)
+        site = to_site(read_sources(self.root, problems, cache), problems, self.base_url)
+        self.parsed = cache.seen
+        if problems:
+            return None
+        pages = plan_pages(site)
+        self._asset_version = tree_digest(asset_dirs(self.root))[:10]
+        templates = tree_digest(template_dirs(self.root))
+        self._shared_digest = hashlib.blake2b(repr((
+            __version__, str(self.output), templates, self._asset_version,
+            sorted((k, site.digests.get(k)) for k in site_inputs(site)), site.config,
+        )).encode(), digest_size=16).hexdigest()
+        if self._env is None or self._env[0] != templates:  # a template added or changed
+            self._env = (templates, make_environment(self.root, self.markup))
+        self.site, self.pages = site, {p.url: p for p in pages}
+        return {p.url: _fingerprint(p, site, self._shared_digest) for p in pages}
+
+    def _replan_stories(self, changed: set[Path]) -> dict[str, str] | None:
+        """When only exemplar stories changed (front matter the same): swap the new stories into
+        the Site, re-plan the pages that list those files as inputs, and return every page's
+        fingerprint. None when the change is anything more; the caller then plans it all."""
+        site = self.site
+        assert site is not None
+        by_path = {e.path: e for e in site.exemplars.values()}
+        if not changed or not all(p in by_path and p.is_file() for p in changed):
+            return None
+        cache = ParseCache(self.parsed, changed)
+        standards = {s.id: s for s in site.standards}
+        updated: dict[str, Exemplar] = {}
+        digests = dict(site.digests)
+        for path in changed:
+            try:
+                source = read_markdown_file(path, cache)
+            except ContentError:
+                return None  # the full path reports it with all the others
+            if source.meta_digest != site.digests.get(meta_key(path)):
+                return None  # front matter shows on lists, feed and data: plan it all
+            found = Problems()
+            exemplar = to_exemplar(source, standards, site.levels, found)
+            if found or exemplar is None or exemplar.slug != by_path[path].slug:
+                return None
+            updated[exemplar.slug] = exemplar
+            digests[str(path)] = source.digest
+        new_site = dataclasses.replace(
+            site, exemplars=frozen_map({s: updated.get(s, e) for s, e in site.exemplars.items()}),
+            digests=frozen_map(digests))
+        keys = {str(p) for p in changed}
+        slug_of = {urls.exemplar(slug): slug for slug in updated}
+        pages = dict(self.pages)
+        for url, page in self.pages.items():
+            if page.inputs.isdisjoint(keys):
+                continue
+            if url not in slug_of:
+                return None  # some other page shows a story: plan it all to stay right
+            pages[url] = plan_exemplar_page(new_site, new_site.exemplars[slug_of[url]])
+        self.parsed = {**self.parsed, **cache.seen}
+        self.site, self.pages = new_site, pages
+        fingerprints = dict(self.fingerprints)
+        for url in slug_of:
+            if url in pages:
+                fingerprints[url] = _fingerprint(pages[url], new_site, self._shared_digest)
+        return fingerprints
+
+    def _stage_whole_site_files(self, stage: Stage, site: Site, pages: list[Page]) -> None:
+        """Assets, sitemap, feed and data: made again only when what they show may have changed."""
+        h = hashlib.blake2b(self._shared_digest.encode(), digest_size=16)
+        for key, value in site.digests.items():
+            if key.endswith("#meta"):  # front matter: what lists, feed and data show
+                h.update(f"{key}\0{value}\0".encode())
+        for page in pages:
+            h.update(f"{page.url}\0{page.in_sitemap}\0".encode())
+        key = h.hexdigest()
+        if key == self._post_key and not stage.clean and all(stage.exists(p) for p in self._post_paths):
+            for path in self._post_paths:
+                stage.keep(path)
+            return
+        self._post_paths = []
+        for path, data in (*copy_assets(self.root), *post_files(site, pages)):
+            stage.put(path, data)
+            self._post_paths.append(path)
+        self._post_key = key
 
 
 def build_site(
@@ -113,58 +392,16 @@ def build_site(
 
     search=False skips the search index (serve's quick rebuilds) and keeps the last one.
     """
-    started = time.perf_counter()
     root, output = root.resolve(), output.resolve()
-    cache = cache_dir(root) if use_cache else None
-    state = _State(cache / "state.pickle" if cache else None)
-    problems = Problems()
-    site = to_site(read_sources(root, problems, state.parse), problems, base_url)
-    if problems:  # all of them, sorted; nothing is written
-        return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
-    pages = plan_pages(site)
-    asset_version = tree_digest(asset_dirs(root))[:10]
-    shared_digest = hashlib.blake2b(repr((
-        __version__, str(output), tree_digest(template_dirs(root)), asset_version,
-        sorted((k, site.digests.get(k)) for k in site_inputs(site)), site.config,
-    )).encode(), digest_size=16).hexdigest()
-    fingerprints = {p.url: _fingerprint(p, site, shared_digest) for p in pages}
-    markup = MarkupCache(cache / "markup.sqlite" if cache else None)
-    report = BuildReport(pages=len(pages))
+    if use_cache and not clean:
+        report = _unchanged(root, output, base_url, search)
+        if report is not None:
+            return report
+    builder = Builder(root, output, base_url=base_url, use_cache=use_cache)
     try:
-        with staged_output(output, clean=clean) as stage:
-            stale = [p for p in pages if state.pages.get(p.url) != fingerprints[p.url]
-                     or not stage.exists(urls.output_path(p.url))]
-            shared = page_globals(site, asset_version)
-            progress = (lambda done: on_progress(done, len(stale))) if on_progress else None
-            rendered = render_pages(stale, lambda: (make_environment(root, markup), markup),
-                                    shared, problems, progress)
-            if problems:  # template errors, with template file and line
-                report.errors = problems.sorted()
-                raise _Abort
-            markup.save(rendered.new_markup)
-            markup.save()
-            for page in pages:
-                path = urls.output_path(page.url)
-                if page.url in rendered.files:
-                    stage.put(path, rendered.files[page.url])
-                else:
-                    stage.keep(path)
-            for path, data in (*copy_assets(root), *post_files(site, pages)):
-                stage.put(path, data)
-            # staged with the pages, so the index lands in the same all-or-nothing swap
-            stage_search_index(stage, pages, rendered.files, rebuild=search,
-                               language=site.config.language)
-    except _Abort:
-        report.seconds = time.perf_counter() - started
-        return report
+        return builder.build(clean=clean, search=search, on_progress=on_progress)
     finally:
-        markup.close()
-    state.save(fingerprints)
-    report.rendered = [p.url for p in stale]
-    report.changed = stage.changed
-    report.files = len(stage.expected)
-    report.seconds = time.perf_counter() - started
-    return report
+        builder.close()
 
 
 class _Abort(Exception):

@@ -196,6 +196,11 @@ def _cell_at(site: Site, standard: Standard, index: int, level_id: str) -> Cell 
     return None
 
 
+def plan_exemplar_page(site: Site, exemplar: Exemplar) -> Page:
+    """One exemplar's page exactly as plan_pages makes it: a story edit re-plans only this."""
+    return _exemplar_page(site, exemplar)
+
+
 def _exemplar_page(site: Site, exemplar: Exemplar) -> Page:
     inputs = {str(exemplar.path)}
     placements = []

@@ -1,0 +1,282 @@
+"""serve: build, serve the output with live reload, and rebuild what changed on every save.
+
+livereload serves the files and talks to the browser; its own watcher walks the whole tree
+every 0.8 s, too slow for an edit to show in 100 ms (issue 5), so watchfiles (inotify) watches
+instead, in threads that hand each batch of changes to the tornado loop. Builds run on the loop,
+one at a time, with a pipeline.Builder that keeps the site in memory between them. The search
+index is made afterwards in a thread, at low priority, so no reload waits for it.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import watchfiles
+from livereload import Server
+from livereload.handlers import LiveReloadHandler
+from livereload.watcher import Watcher
+from tornado import web
+from tornado.ioloop import IOLoop
+
+from . import urls
+from .errors import ContentError, format_errors
+from .pipeline import Builder, BuildReport
+from .search_index import BUNDLE, SearchIndexError, search_bundle
+
+STEP_MS = 10  # watchfiles hands over a batch once nothing more changed for this long
+INDEX_DELAY = 1.0  # seconds of quiet after a rebuild before the search index is remade
+# never rebuild for these: our own output and cache, version control, tools' folders
+IGNORED_DIRS = frozenset({".cache", ".git", ".hg", ".svn", ".venv", "venv", "node_modules",
+                          "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".idea"})
+# editors' temporary and backup files (vim 4913 and swap files, emacs #autosave# and .#locks, ...)
+TEMP_FILES = (r"^4913$", r"^#.*#$", r"\.tmp$", r"\.kate-swp$", r"^\.~lock\.", r"\.crswap$")
+
+
+class _Filter(watchfiles.DefaultFilter):
+    """watchfiles' defaults, plus the output folder, our cache and more editors' temp files."""
+
+    def __init__(self, output: Path) -> None:
+        # a build stages into .output-xxxx beside the output: seeing it would rebuild forever
+        staging = (rf"^\.{re.escape(output.name)}-", rf"^\.{BUNDLE}-")
+        super().__init__(
+            ignore_dirs=(*self.ignore_dirs, *IGNORED_DIRS),
+            ignore_entity_patterns=(*self.ignore_entity_patterns, *TEMP_FILES, *staging),
+            ignore_paths=(output,),
+        )
+
+
+class _Either:
+    """An event that is set when any of its events is (stops a watch for good, or to restart it)."""
+
+    def __init__(self, *events: threading.Event) -> None:
+        self.events = events
+
+    def is_set(self) -> bool:
+        return any(e.is_set() for e in self.events)
+
+
+class _Watcher(Watcher):
+    """livereload's watcher interface, fed by inotify instead of polling.
+
+    One thread watches the site folder itself (site.yaml, new top-level folders), another the
+    folders in it recursively, the output and tools' folders left out: watching the whole root
+    would put an inotify watch on every one of the output's 10,000 folders.
+    """
+
+    def __init__(self, root: Path, output: Path, on_change: Callable[[set[Path]], None]) -> None:
+        super().__init__()
+        self.root, self.output = root, output
+        self.on_change = on_change
+        self.filter = _Filter(output)
+        self.stopped = threading.Event()
+        self._restart = threading.Event()
+        self._loop: IOLoop | None = None
+        self._dirs: list[Path] = []
+        self.watch(str(root))  # what livereload logs; the watching itself is ours
+
+    def start(self, callback: Callable[[], None]) -> bool:
+        """Called by livereload on the loop; True tells it not to poll."""
+        self._loop = IOLoop.current()
+        threading.Thread(target=self._watch_top, name="watch-root", daemon=True).start()
+        self._start_tree()
+        return True
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def _folders(self) -> list[Path]:
+        return sorted(p for p in self.root.iterdir() if p.is_dir() and p.name not in IGNORED_DIRS
+                      and p != self.output and not p.name.startswith("."))
+
+    def _start_tree(self) -> None:
+        self._restart.set()  # ends the last tree watch, if any
+        self._restart = threading.Event()
+        self._dirs = self._folders()
+        if self._dirs:
+            threading.Thread(target=self._watch, args=(self._dirs, True, self._restart),
+                             name="watch-tree", daemon=True).start()
+
+    def _watch_top(self) -> None:
+        self._watch([self.root], False, None)
+
+    def _watch(self, paths: list[Path], recursive: bool, restart: threading.Event | None) -> None:
+        stop = _Either(self.stopped, restart) if restart else self.stopped
+        for changes in watchfiles.watch(*paths, watch_filter=self.filter, step=STEP_MS,
+                                        stop_event=stop, recursive=recursive,
+                                        raise_interrupt=False):
+            changed = {Path(p) for _, p in changes}
+            if not recursive and any(p.is_dir() or p in self._dirs for p in changed):
+                self._start_tree()  # a folder appeared or went (templates/, assets/)
+            assert self._loop is not None
+            self._loop.add_callback(self.on_change, changed)
+
+
+class _SiteHandler(web.StaticFileHandler):
+    """The built files; while the last build failed, every page is the list of its errors."""
+
+    error_page: Callable[[], str | None] = staticmethod(lambda: None)
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        page = self.error_page()
+        if page is not None and (not path or path.endswith(("/", ".html")) or "." not in
+                                 path.rsplit("/", 1)[-1]):
+            self.set_status(500)
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(page)
+            return
+        await super().get(path, include_body)
+
+    def set_extra_headers(self, path: str) -> None:
+        self.set_header("Cache-Control", "no-store")  # a preview is always the latest build
+
+
+def error_page(errors: Iterable[ContentError], root: Path) -> str:
+    """A page listing every error as `file:line: message`; it reloads when the build is fixed."""
+    items = "\n".join(f"<li><code>{html.escape(e.text(root))}</code></li>" for e in errors)
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<title>Build failed</title>\n<meta name=\"viewport\" content=\"width=device-width\">\n"
+            "<style>body{font:1rem/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
+            "code{white-space:pre-wrap;word-break:break-word}li{margin:.5rem 0}</style>\n"
+            "</head>\n<body>\n<main>\n<h1>The site could not be built</h1>\n"
+            "<p>Fix these and save: the page reloads by itself.</p>\n"
+            f"<ul id=\"build-errors\">\n{items}\n</ul>\n</main>\n</body>\n</html>\n")
+
+
+class _Preview:
+    """The state of one serve session: the builder, the last errors, the search index job."""
+
+    def __init__(self, root: Path, output: Path) -> None:
+        self.root, self.output = root, output
+        self.builder = Builder(root, output)
+        self.errors: list[ContentError] = []
+        self.page: str | None = None
+        self._index_timer: object | None = None
+        self._indexing = False
+        self._index_again = False
+
+    def on_change(self, changed: set[Path]) -> None:
+        """The watcher's callback on the loop (a callback's return value would be awaited)."""
+        self.build(changed)
+
+    def build(self, changed: set[Path] | None = None) -> BuildReport | None:
+        """Rebuild (what changed), print one line, tell the browser; runs on the loop."""
+        if changed is not None:
+            changed = {p for p in changed if not p.is_dir()}
+            if not changed:
+                return None
+        report = self.builder.build(changed, search=False, persist=False)
+        if report.errors:
+            print(format_errors(report.errors, "text", self.root), file=sys.stderr, flush=True)
+            self.errors, self.page = report.errors, error_page(report.errors, self.root)
+        else:
+            print(report.summary(), flush=True)
+            had_errors, self.errors, self.page = bool(self.errors), [], None
+            if not report.changed and not had_errors:
+                return report  # nothing to show
+        first = next(iter(sorted(changed or ())), None)
+        # a stylesheet alone is swapped in place by livereload.js; anything else reloads the page
+        LiveReloadHandler.reload_waiters(str(first) if first and first.suffix == ".css" else "*")
+        if report.ok and self.builder.index_stale:
+            self._schedule_index()
+        return report
+
+    def _schedule_index(self) -> None:
+        loop = IOLoop.current()
+        if self._index_timer is not None:
+            loop.remove_timeout(self._index_timer)
+        self._index_timer = loop.call_later(INDEX_DELAY, self._start_index)
+
+    def _start_index(self) -> None:
+        self._index_timer = None
+        if not self.builder.index_stale or self.builder.site is None:
+            return
+        if self._indexing:
+            self._index_again = True
+            return
+        self._indexing = True
+        loop = IOLoop.current()
+        language = self.builder.site.config.language if self.builder.site else "en"
+        pages = [(url, urls.output_path(url)) for url, p in self.builder.pages.items()
+                 if p.kind in {"exemplar", "indicator", "theme"}]
+        threading.Thread(target=self._index, args=(loop, pages, language), name="search-index",
+                         daemon=True).start()
+
+    def _index(self, loop: IOLoop, pages: list[tuple[str, str]], language: str) -> None:
+        os.nice(10)  # this thread and the indexer it starts yield the CPU to rebuilds
+        try:
+            html_pages = []
+            for url, rel in pages:
+                try:
+                    html_pages.append((url, (self.output / rel).read_bytes()))
+                except OSError:
+                    continue  # removed meanwhile: the next index run has the new page set
+            files: list[tuple[str, bytes]] | Exception = search_bundle(html_pages, language)
+        except (SearchIndexError, OSError) as exc:
+            files = exc
+        loop.add_callback(self._swap_index, files)
+
+    def _swap_index(self, files: list[tuple[str, bytes]] | Exception) -> None:
+        """Put the new bundle in place on the loop, between builds, never during one."""
+        self._indexing = False
+        if isinstance(files, Exception):
+            print(f"search index: {files}", file=sys.stderr, flush=True)
+            return
+        if self._index_again:
+            self._index_again = False
+            self._schedule_index()
+            return
+        fresh = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=self.output.parent))
+        try:
+            for rel, data in files:
+                target = fresh / rel.removeprefix(f"{BUNDLE}/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            for folder in (fresh, *(p for p in fresh.rglob("*") if p.is_dir())):
+                folder.chmod(0o755)
+            for path in fresh.rglob("*"):
+                if path.is_file():
+                    path.chmod(0o644)
+            current, retired = self.output / BUNDLE, self.output.parent / f"{fresh.name}-old"
+            if current.exists():
+                current.rename(retired)
+            fresh.rename(current)
+            shutil.rmtree(retired, ignore_errors=True)
+        finally:
+            shutil.rmtree(fresh, ignore_errors=True)
+        self.builder.index_stale = False
+
+
+def serve(root: Path, output: Path, host: str, port: int) -> int:
+    """Build, serve output at http://host:port/ and rebuild on every change; 0 when stopped."""
+    root, output = root.resolve(), output.resolve()
+    preview = _Preview(root, output)
+    report = preview.build()
+    if report is not None and report.ok and not (output / BUNDLE / "pagefind-entry.json").is_file():
+        preview.builder.index_stale = True  # made in the background once the server is up
+    watcher = _Watcher(root, output, preview.on_change)
+    server = Server(watcher=watcher)
+    _SiteHandler.error_page = staticmethod(lambda: preview.page)
+    server.SFH = _SiteHandler
+    output.mkdir(parents=True, exist_ok=True)
+    IOLoop.current().add_callback(preview._schedule_index)
+    print(f"Serving {output} at http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    try:
+        server.serve(port=port, host=host, root=str(output), restart_delay=0)
+    except OSError as exc:  # the port is taken, or the address is not ours
+        print(f"rubricsite: error: cannot serve on {host}:{port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    finally:
+        watcher.stop()
+        preview.builder.save()  # the next build starts where this session ended
+        preview.builder.close()
+    return 0
