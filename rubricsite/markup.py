@@ -8,6 +8,8 @@ from pathlib import Path
 
 import markdown
 import nh3
+from markdown.treeprocessors import InlineProcessor
+from markdown.util import AtomicString
 
 from . import __version__
 
@@ -56,6 +58,66 @@ def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+# The character(s) a text must hold for each inline pattern's regex to match, checked against
+# Python-Markdown 3.11.3's patterns. Its inline pass tries every pattern on every piece of text
+# (about 1,800 tries per story), which is half the cost of a conversion; skipping the patterns
+# whose character is absent gives the same HTML (a test compares both ways) in 60% of the time.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",), "escape": ("\\",), "footnote": ("[^",), "reference": ("[",),
+    "link": ("[",), "image_link": ("![",), "image_reference": ("![",), "short_reference": ("[",),
+    "short_image_ref": ("![",), "autolink": ("<",), "automail": ("<",), "linebreak": ("  \n",),
+    "html": ("<",), "entity": ("&",), "em_strong": ("*", "_"),
+    "smarty-em-dashes": ("---",), "smarty-en-dashes": ("--",), "smarty-ellipses": ("...",),
+    "smarty-left-angle-quotes": ("<<",), "smarty-right-angle-quotes": (">>",),
+}
+TRIGGERS_CHECKED_WITH = "3.11.3"
+
+
+def _triggers(name: str) -> tuple[str, ...] | None:
+    if name.startswith("smarty-quotes-"):
+        return ("'", '"')
+    return _TRIGGERS.get(name)  # None: an unknown pattern is always tried
+
+
+class _QuickInline(InlineProcessor):
+    """Python-Markdown's inline pass, trying a pattern only when its character is in the text."""
+
+    _table: tuple[list, list] | None = None
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        # the loop of InlineProcessor.__handleInline, plus the skip; a skip resets the start
+        # index to 0, as the original does for a pattern that does not match
+        if isinstance(data, AtomicString):
+            return data
+        if self._table is None:
+            patterns = list(self.inlinePatterns)  # sorts the registry: names below in this order
+            names = [name for name, _priority in self.inlinePatterns._priority]
+            self._table = (patterns, [_triggers(n) for n in names])
+        patterns, triggers = self._table
+        apply = self._InlineProcessor__applyPattern
+        start = 0
+        while patternIndex < len(patterns):
+            needed = triggers[patternIndex]
+            if needed is not None and not any(t in data for t in needed):
+                patternIndex, start = patternIndex + 1, 0
+                continue
+            data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+def make_converter(quick: bool = True) -> markdown.Markdown:
+    """The converter with our extensions; quick=False keeps Python-Markdown's own inline pass."""
+    converter = markdown.Markdown(extensions=[*EXTENSIONS, "footnotes"],
+                                  extension_configs=EXTENSION_CONFIGS)
+    if quick and markdown.__version__ == TRIGGERS_CHECKED_WITH:
+        for name in ("inline", "smarty"):
+            # same object, same state: only the method that loops over the patterns changes
+            converter.treeprocessors[name].__class__ = _QuickInline
+    return converter
+
+
 _converter: markdown.Markdown | None = None
 
 
@@ -63,9 +125,7 @@ def to_html(source: str) -> str:
     """Contributor Markdown as sanitised HTML; headings one level down (the page owns the h1)."""
     global _converter  # one converter per process: building one costs more than converting
     if _converter is None:
-        _converter = markdown.Markdown(
-            extensions=[*EXTENSIONS, "footnotes"], extension_configs=EXTENSION_CONFIGS
-        )
+        _converter = make_converter()
     html = _converter.reset().convert(source).replace("<h1", "<h2").replace("</h1>", "</h2>")
     return nh3.clean(
         html,
