@@ -7,7 +7,7 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from .plan import Page, plan_exemplar_page, plan_pages, site_inputs
 from .post import copy_assets, post_files
 from .render import (
     PARALLEL_FROM,
+    Rendered,
     asset_dirs,
     make_environment,
     page_globals,
@@ -246,21 +247,26 @@ class Builder:
                 progress = (lambda done: on_progress(done, len(stale))) if on_progress else None
                 if len(stale) >= PARALLEL_FROM:
                     self.markup.close()  # an sqlite connection must not cross a fork
-                rendered = render_pages(stale, lambda: (env, self.markup), shared, problems, progress)
+                drawn: set[str] = set()
+
+                def take(chunk: Rendered) -> None:  # staged as it comes, not held in memory
+                    for url, data in chunk.files.items():
+                        stage.put(urls.output_path(url), data)
+                        drawn.add(url)
+                    self.markup.save(chunk.new_markup)
+
+                render_pages(stale, lambda: (env, self.markup), shared, problems, progress,
+                             on_chunk=take)
                 if problems:  # template errors, with template file and line
                     report.errors = problems.sorted()
                     raise _Abort
-                self.markup.save(rendered.new_markup)
                 self.markup.save()
                 for page in pages:
-                    path = urls.output_path(page.url)
-                    if page.url in rendered.files:
-                        stage.put(path, rendered.files[page.url])
-                    else:
-                        stage.keep(path)
+                    if page.url not in drawn:
+                        stage.keep(urls.output_path(page.url))
                 self._stage_whole_site_files(stage, site, pages)
                 # staged with the pages, so the index lands in the same all-or-nothing swap
-                stage_search_index(stage, pages, rendered.files, rebuild=search,
+                stage_search_index(stage, pages, _Drawn(stage, drawn), rebuild=search,
                                    language=site.config.language)
         except _Abort:
             report.seconds = time.perf_counter() - started
@@ -402,6 +408,29 @@ def build_site(
         return builder.build(clean=clean, search=search, on_progress=on_progress)
     finally:
         builder.close()
+
+
+class _Drawn(Mapping[str, bytes]):
+    """The pages drawn this build, read back from the stage (or the output, when unchanged)."""
+
+    def __init__(self, stage: Stage, drawn: set[str]) -> None:
+        self.stage, self.drawn = stage, drawn
+
+    def __contains__(self, url: object) -> bool:
+        return url in self.drawn
+
+    def __getitem__(self, url: str) -> bytes:
+        if url not in self.drawn:
+            raise KeyError(url)
+        rel = urls.output_path(url)
+        staged = self.stage.folder / rel
+        return (staged if staged.is_file() else self.stage.output / rel).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.drawn)
+
+    def __len__(self) -> int:
+        return len(self.drawn)
 
 
 class _Abort(Exception):

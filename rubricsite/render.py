@@ -145,7 +145,10 @@ def _render_chunk(bounds: tuple[int, int]) -> Rendered:
             files[page.url] = render_one(env, page, shared)
         except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
             errors.append(_template_error(exc, page))
-    return Rendered(files, markup.new, errors)
+    # hand back only this chunk's new Markdown: a worker draws many chunks, and sending all it
+    # ever rendered with each one made the traffic grow with the square of the chunk count
+    new, markup.new = markup.new, {}
+    return Rendered(files, new, errors)
 
 
 def render_pages(
@@ -154,15 +157,20 @@ def render_pages(
     shared: dict[str, object],
     problems: Problems,
     on_progress: Callable[[int], None] | None = None,
+    on_chunk: Callable[[Rendered], None] | None = None,
 ) -> Rendered:
-    """Render pages in memory, on every core when there are many; template errors become problems."""
+    """Render pages in memory, on every core when there are many; template errors become problems.
+
+    With on_chunk, each chunk of pages goes there as soon as it is drawn and is not kept: a
+    build of 10,000 pages then never holds them all at once (issue 5: peak memory).
+    """
     global _job
     _job = (make, pages, shared)
     workers = min(os.cpu_count() or 1, 8)
     try:
         if len(pages) < PARALLEL_FROM or workers < 2:
             result = _render_chunk((0, len(pages)))
-            chunks = [result]
+            chunks = [_handed(result, on_chunk)]
             if on_progress:
                 on_progress(len(pages))
         else:
@@ -172,8 +180,8 @@ def render_pages(
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 chunks, done = [], 0
                 for chunk in pool.imap(_render_chunk, bounds):
-                    chunks.append(chunk)
                     done += len(chunk.files) + len(chunk.errors)
+                    chunks.append(_handed(chunk, on_chunk))
                     if on_progress:
                         on_progress(done)
     finally:
@@ -187,3 +195,11 @@ def render_pages(
         errors.extend(chunk.errors)
     problems.extend(errors)
     return Rendered(files, new_markup, errors)
+
+
+def _handed(chunk: Rendered, on_chunk: Callable[[Rendered], None] | None) -> Rendered:
+    """The chunk to keep: all of it, or only its errors once on_chunk has taken the rest."""
+    if on_chunk is None:
+        return chunk
+    on_chunk(chunk)
+    return Rendered({}, {}, chunk.errors)

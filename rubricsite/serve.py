@@ -113,8 +113,12 @@ class _Watcher(Watcher):
                                         stop_event=stop, recursive=recursive,
                                         raise_interrupt=False):
             changed = {Path(p) for _, p in changes}
-            if not recursive and any(p.is_dir() or p in self._dirs for p in changed):
-                self._start_tree()  # a folder appeared or went (templates/, assets/)
+            if not recursive:
+                added = [p for p in changed if p.is_dir() and p not in self._dirs]
+                if added or any(p in self._dirs and not p.exists() for p in changed):
+                    self._start_tree()  # a folder appeared or went (templates/, assets/)
+                for folder in added:  # files written before its watch began
+                    changed.update(f for f in folder.rglob("*") if f.is_file())
             assert self._loop is not None
             self._loop.add_callback(self.on_change, changed)
 
@@ -182,9 +186,11 @@ class _Preview:
             had_errors, self.errors, self.page = bool(self.errors), [], None
             if not report.changed and not had_errors:
                 return report  # nothing to show
-        first = next(iter(sorted(changed or ())), None)
+        if changed is None:
+            return report  # the first build: no browser is listening yet
+        first = min(changed)
         # a stylesheet alone is swapped in place by livereload.js; anything else reloads the page
-        LiveReloadHandler.reload_waiters(str(first) if first and first.suffix == ".css" else "*")
+        LiveReloadHandler.reload_waiters(str(first) if first.suffix == ".css" else "*")
         if report.ok and self.builder.index_stale:
             self._schedule_index()
         return report
