@@ -36,10 +36,15 @@ check: $(STAMP)
 	$(BIN)/python build.py check
 
 lint: $(STAMP)
-	$(BIN)/ruff check rubricsite tests build.py
+	$(BIN)/ruff check rubricsite tests benchmarks build.py
 
 test: $(STAMP) $(NODE_STAMP) lint  ## the whole suite: unit, integration, workflow and browser tests
 	$(BIN)/python -m pytest
+
+# our builds and Pelican's on the same generated corpus (1,000 and 10,000 exemplars; takes a while)
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf output .cache

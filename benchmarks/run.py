@@ -60,6 +60,14 @@ def ours(corpus: Corpus, *extra: str) -> list[str]:
     return [PYTHON, str(PROJECT / "build.py"), "build", "--root", str(corpus.site), *extra]
 
 
+def ours_without_search(corpus: Corpus) -> list[str]:
+    """A clean build without the search index: shows how much of a clean build Pagefind takes."""
+    code = ("import sys; from pathlib import Path; from rubricsite.pipeline import build_site; "
+            "r = build_site(Path(sys.argv[1]), Path(sys.argv[1]) / 'output', use_cache=False, "
+            "search=False); sys.exit(0 if r.ok else 1)")
+    return [PYTHON, "-c", code, str(corpus.site)]
+
+
 def pelican(settings: str) -> list[str]:
     return [PYTHON, "-m", "pelican", "content", "-s", settings, "-o", "output", "-q"]
 
@@ -159,6 +167,8 @@ def bench_size(count: int, runs: int, edits: int, with_pelican: bool, workdir: P
         log(f"-- run {run + 1}/{runs}")
         _clear(site_out, site_cache)
         record("ours", "clean", measure(corpus.site, ours(corpus, "--no-cache")))
+        _clear(site_out)
+        record("nosearch", "clean", measure(corpus.site, ours_without_search(corpus)))
         if with_pelican:
             _clear(pel_out, pel_cache)
             record("pelican", "clean", measure(corpus.pelican, pelican("nocacheconf.py")))
@@ -194,12 +204,14 @@ def table(sizes: list[int], times: Samples, memory: Samples) -> str:
             "| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n")
     rows = []
     for count in sizes:
-        for who, name in (("ours", "rubricsite"), ("pelican", "Pelican 4.12")):
+        for who, name in (("ours", "rubricsite"), ("nosearch", "rubricsite, no search index"),
+                          ("pelican", "Pelican 4.12")):
             if not times.get((count, who, "clean")):
                 continue
             cells = [_spread(times[(count, who, s)]) for s in ("clean", "warm", "noop")]
             edit = times.get((count, who, "edit"))
-            cells.append(_spread(edit, "ms") if edit else "– (regenerates all)")
+            cells.append(_spread(edit, "ms") if edit else
+                         "– (regenerates all)" if who == "pelican" else "–")
             peak = memory[(count, who, "clean")]
             cells.append(f"{statistics.median(peak):.0f} MB ({min(peak):.0f}–{max(peak):.0f})")
             rows.append(f"| {count:,} | {name} | " + " | ".join(cells) + " |")
@@ -213,6 +225,11 @@ def table(sizes: list[int], times: Samples, memory: Samples) -> str:
                 memory[(count, "pelican", "clean")])
             rows.append(f"| {count:,} | **ours / Pelican** | {' | '.join(ratios)} | "
                         f"{edit_vs:.3f} (vs its cached rebuild) | {mem:.2f} |")
+            if times.get((count, "nosearch", "clean")):
+                bare = statistics.median(times[(count, "nosearch", "clean")]) / statistics.median(
+                    times[(count, "pelican", "clean")])
+                rows.append(f"| {count:,} | ours without search index / Pelican | {bare:.2f} "
+                            "| | | | |")
     scaling = ""
     if len(sizes) > 1 and all(times.get((n, "ours", "clean")) for n in sizes):
         small, large = min(sizes), max(sizes)
@@ -239,7 +256,9 @@ def machine() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--runs", type=int, default=3, help="measurements per scenario and size")
+    parser.add_argument("--runs", type=int,
+                        help="measurements per scenario and size (default: 5 up to 2,000 exemplars, "
+                        "else 3)")
     parser.add_argument("--edits", type=int, default=5, help="edits timed per serve session")
     parser.add_argument("--no-pelican", action="store_true", help="only our own builds")
     parser.add_argument("--workdir", type=Path, help="where corpora go (default: a temp folder)")
@@ -248,15 +267,19 @@ def main() -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="rubricsite-bench-"))
     times: Samples = defaultdict(list)
     memory: Samples = defaultdict(list)
+    runs_of: dict[int, int] = {}
     try:
         for count in args.sizes:
-            bench_size(count, args.runs, args.edits, not args.no_pelican, workdir, times, memory)
+            runs = args.runs or (5 if count <= 2000 else 3)
+            runs_of[count] = runs
+            bench_size(count, runs, args.edits, not args.no_pelican, workdir, times, memory)
     finally:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
     report = (f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {machine()} · `{command.strip()}` · "
-              f"medians of {args.runs} runs (edits: {args.edits} per run), min–max in brackets\n\n"
+              "medians of " + ", ".join(f"{r} runs at {n:,}" for n, r in runs_of.items())
+              + f" ({args.edits} edits per serve run), min–max in brackets\n\n"
               + table(args.sizes, times, memory))
     args.out.write_text(report, encoding="utf-8")
     print(report)

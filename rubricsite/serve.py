@@ -31,7 +31,7 @@ from .errors import ContentError, format_errors
 from .pipeline import Builder, BuildReport
 from .search_index import BUNDLE, SearchIndexError, search_bundle
 
-STEP_MS = 10  # watchfiles hands over a batch once nothing more changed for this long
+STEP_MS = 5  # watchfiles hands over a batch once nothing more changed for this long
 INDEX_DELAY = 1.0  # seconds of quiet after a rebuild before the search index is remade
 # never rebuild for these: our own output and cache, version control, tools' folders
 IGNORED_DIRS = frozenset({".cache", ".git", ".hg", ".svn", ".venv", "venv", "node_modules",

@@ -191,3 +191,17 @@ def test_story_edit_with_search_index_equals_clean_build(make_site, tmp_path):
     assert build_site(root, out).rendered == ["/exemplars/reading-buddies/"]
     build_site(root, tmp_path / "clean", use_cache=False)
     assert snapshot(out) == snapshot(tmp_path / "clean")
+
+
+def test_full_build_from_warm_cache_into_empty_output_equals_clean_build(make_site, tmp_path):
+    root = make_site(EXEMPLARS).resolve()
+    out = tmp_path / "out"
+    build_site(root, out)
+    removed = snapshot(out)
+    for path in sorted(out.rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    report = build_site(root, out)  # Markdown and the search bundle come from the cache
+    assert set(report.rendered) == EVERY_PAGE
+    assert snapshot(out) == removed
+    build_site(root, tmp_path / "clean", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "clean")
