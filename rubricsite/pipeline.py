@@ -17,7 +17,7 @@ import jinja2
 from . import __version__, urls
 from .errors import ContentError, Problems
 from .load import ParseCache, meta_key, read_markdown_file, read_sources
-from .markup import MarkupCache
+from .markup import MarkupCache, to_html
 from .model import Exemplar, Site, frozen_map
 from .plan import Page, plan_exemplar_page, plan_pages, site_inputs
 from .post import copy_assets, post_files
@@ -213,6 +213,13 @@ class Builder:
 
     def close(self) -> None:
         self.markup.close()
+
+    def warm(self) -> None:
+        """Compile every template in use and set up Markdown now, not on the first edit."""
+        if self._env is not None:
+            for template in sorted({p.template for p in self.pages.values()}):
+                self._env[1].get_template(template)
+        to_html("")
 
     def build(
         self,

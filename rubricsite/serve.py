@@ -266,6 +266,7 @@ def serve(root: Path, output: Path, host: str, port: int) -> int:
     root, output = root.resolve(), output.resolve()
     preview = _Preview(root, output)
     report = preview.build()
+    preview.builder.warm()  # so that the first edit is as quick as the next ones
     if report is not None and report.ok and not (output / BUNDLE / "pagefind-entry.json").is_file():
         preview.builder.index_stale = True  # made in the background once the server is up
     watcher = _Watcher(root, output, preview.on_change)
