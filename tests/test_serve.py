@@ -5,6 +5,7 @@ Waits poll with generous deadlines and never assert how long anything took (see 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import socket
@@ -14,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -167,7 +169,6 @@ def test_editor_temp_files_and_output_do_not_rebuild(served, tmp_path):
 
 
 def test_livereload_tells_the_browser_to_reload(served):
-    from tornado.ioloop import IOLoop
     from tornado.websocket import websocket_connect
 
     async def listen() -> dict:
@@ -182,7 +183,9 @@ def test_livereload_tells_the_browser_to_reload(served):
             if message["command"] == "reload":
                 return message
 
-    message = IOLoop.current().run_sync(listen, timeout=DEADLINE)
+    # Its own thread and event loop: the browser tests leave Playwright's loop running on this thread.
+    with ThreadPoolExecutor(1) as pool:
+        message = pool.submit(asyncio.run, asyncio.wait_for(listen(), DEADLINE)).result()
     assert message["command"] == "reload"
     assert served.title("/exemplars/reading-buddies/").endswith("Reloaded")
 
