@@ -47,6 +47,7 @@ class BuildReport:
     pages: int = 0
     rendered: list[str] = field(default_factory=list)  # URLs drawn anew this time
     changed: list[str] = field(default_factory=list)  # output files written or removed
+    pages_changed: int = 0  # pages among them; the search bundle's files are not pages
     files: int = 0
     seconds: float = 0.0
 
@@ -56,7 +57,7 @@ class BuildReport:
 
     def summary(self) -> str:
         """One line for the end of a build: `Built 10,247 pages (3 changed) in 1.21 s`."""
-        return f"Built {self.pages:,} pages ({len(self.changed):,} changed) in {self.seconds:.2f} s"
+        return f"Built {self.pages:,} pages ({self.pages_changed:,} changed) in {self.seconds:.2f} s"
 
 
 def cache_dir(root: Path) -> Path:
@@ -301,6 +302,9 @@ class Builder:
             self.save()
         report.rendered = [p.url for p in stale]
         report.changed = stage.changed
+        page_files = {urls.output_path(p.url) for p in pages}
+        report.pages_changed = sum(1 for path in stage.changed if path in page_files  # drawn anew
+                                   or (path.endswith(".html") and path not in stage.expected))  # gone
         report.files = len(stage.expected)
         report.seconds = time.perf_counter() - started
         return report

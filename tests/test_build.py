@@ -54,6 +54,21 @@ def test_unchanged_files_are_not_rewritten(make_site, build_report):
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == times
 
 
+def test_summary_counts_the_pages_that_changed(make_site, build_report):
+    root = make_site()
+    out = root.parent / "out"
+    first = build_report(root, out)
+    assert first.pages > 0 and first.pages_changed == first.pages
+    assert first.summary().startswith(f"Built {first.pages:,} pages ({first.pages:,} changed) in ")
+    (root / "content/exemplars/reading-buddies.md").write_text(
+        exemplar(body="## What it shows\n\nA longer story now.\n"), encoding="utf-8")
+    second = build_report(root, out)
+    pages_written_or_removed = [f for f in second.changed if f.endswith(".html")]
+    assert second.pages_changed == len(pages_written_or_removed) >= 1
+    assert len(second.changed) > second.pages_changed  # the search bundle's files are not pages
+    assert f"({second.pages_changed:,} changed)" in second.summary()
+
+
 def test_stale_pages_are_removed(make_site, build):
     root = make_site({"content/exemplars/maker-night.md": exemplar(title="Maker night")})
     out = build(root)
