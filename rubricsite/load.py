@@ -102,7 +102,7 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
     if node is None:
         return Doc(path, None, {}, first_line)
     lines: dict[KeyPath, int] = {}
-    _mark_lines(node, (), lines, first_line, path)
+    _mark_lines(node, (), lines, first_line, path, set())
     try:
         data = _Constructor().construct_document(node)
     except yaml.YAMLError as exc:
@@ -114,9 +114,19 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
 
 
 def _mark_lines(
-    node: yaml.Node, key: KeyPath, lines: dict[KeyPath, int], offset: int, path: Path
+    node: yaml.Node, key: KeyPath, lines: dict[KeyPath, int], offset: int, path: Path,
+    visited: set[int],
 ) -> None:
-    lines[key] = offset + node.start_mark.line
+    # An alias is the very node it names, met a second time. Content never needs one, and a node
+    # that contains itself, or aliases of aliases, would recurse forever or blow up exponentially.
+    if id(node) in visited:  # the composer keeps no position for an alias: name its holder's line
+        holder = next((lines[key[:n]] for n in range(len(key), -1, -1) if key[:n] in lines), offset)
+        raise ContentError(path, holder,
+                           "YAML anchors and aliases (& and *) are not supported here",
+                           "write the value out in full")
+    if isinstance(node, yaml.CollectionNode):
+        visited.add(id(node))
+    lines.setdefault(key, offset + node.start_mark.line)  # a mapping's keys: the key's own line
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -129,11 +139,11 @@ def _mark_lines(
                     "keep one of them",
                 )
             seen.add(name)
-            _mark_lines(value_node, (*key, name), lines, offset, path)
             lines[(*key, name)] = offset + key_node.start_mark.line
+            _mark_lines(value_node, (*key, name), lines, offset, path, visited)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _mark_lines(item, (*key, index), lines, offset, path)
+            _mark_lines(item, (*key, index), lines, offset, path, visited)
 
 
 def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:

@@ -70,6 +70,14 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _given(doc: Doc, at: tuple) -> bool:
+    """Whether the file itself wrote a value at this place (not blank)."""
+    try:
+        return not _blank(_get(doc.data, at))
+    except (KeyError, IndexError, TypeError):
+        return False
+
+
 def _get(data: Any, at: tuple) -> Any:
     for key in at:
         data = data[key]
@@ -285,6 +293,9 @@ def to_exemplar(
     if doc.data is None:
         problems.add(source.path, 1, "front matter is empty", "add at least title, theme, level, summary")
         return None
+    if not isinstance(doc.data, dict):  # its one error says so; a list of missing fields would be noise
+        check_fields(doc, fields.EXEMPLAR, problems)
+        return None
     before = len(problems)
     values = check_fields(doc, fields.EXEMPLAR, problems)
     if not SLUG.match(source.slug):
@@ -359,6 +370,8 @@ def _exemplar_cells(
 
 def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, problems: Problems):
     if theme is None:
+        if _given(doc, (*at, "theme")):
+            return None  # given but unusable: its own error says why
         problems.add(doc.path, doc.line_of(*at), "missing 'theme'",
                      f"one of: {', '.join(t.id for t in standard.themes)}")
         return None
@@ -373,6 +386,8 @@ def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, proble
 def _level_id(doc: Doc, at: tuple, level: str | None, levels: tuple[Level, ...], problems: Problems):
     choices = [lv.id for lv in levels if lv.has_statements]
     if level is None:
+        if _given(doc, (*at, "level")):
+            return None  # given but unusable: its own error says why
         problems.add(doc.path, doc.line_of(*at), "missing 'level'", f"one of: {', '.join(choices)}")
         return None
     if level.lower() in choices:
@@ -437,7 +452,12 @@ def to_site(sources: Sources, problems: Problems, base_url: str | None = None) -
 
 def _check_stray_files(folder: Path, problems: Problems) -> None:
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.is_file() and path.suffix != ".md" and not path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            problems.add(path, None, "a folder here is not read, nor are the files in it",
+                         f"move its .md files up into {folder.name}/")
+        elif path.suffix != ".md":
             problems.add(path, None, "not a Markdown file, so it is not read",
                          f"rename it to '{path.stem}.md'")
 

@@ -110,6 +110,26 @@ def test_stray_file_is_reported(make_site):
         "(rename it to 'notes.md')"]
 
 
+def test_folder_inside_exemplars_is_reported(make_site):
+    root = make_site({"content/exemplars/ontario/maker-night.md": exemplar(title="Maker night")})
+    _, errors = check_site(root)
+    assert [e.text(root) for e in errors] == [
+        "content/exemplars/ontario:1: error: a folder here is not read, nor are the files in it "
+        "(move its .md files up into exemplars/)"]
+
+
+@pytest.mark.parametrize("yaml_text, line", [
+    ("title: &t [*t]\n", 2),  # a list that contains itself
+    ("a: &a [x, x]\nb: [*a, *a]\nc: [*a]\n", 3),  # aliases that multiply
+])
+def test_yaml_aliases_are_refused_not_followed(make_site, yaml_text, line):
+    root = make_site({"content/exemplars/loop.md": f"---\n{yaml_text}---\nStory.\n"})
+    _, errors = check_site(root)
+    assert [e.text(root) for e in errors] == [
+        f"content/exemplars/loop.md:{line}: error: YAML anchors and aliases (& and *) are not "
+        "supported here (write the value out in full)"]
+
+
 def test_all_problems_reported_at_once_sorted(make_site):
     root = make_site({"content/exemplars/b.md": exemplar(level="nope"),
                       "content/exemplars/a.md": exemplar(theme="nope")})
