@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ from .validate import slugify
 
 BUILTIN = Path(__file__).parent
 PARALLEL_FROM = 400  # below this many pages a second process costs more than it saves
+CHUNKS_PER_WORKER = 2  # then a fresh fork: a worker's private memory grows with what it has drawn
 
 
 def template_dirs(root: Path) -> list[Path]:
@@ -176,8 +178,13 @@ def render_pages(
         else:
             size = max(50, len(pages) // (workers * 8))
             bounds = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
-            # fork: the workers inherit the model, so nothing large is pickled on the way in
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            # fork: the workers inherit the model, so nothing large is pickled on the way in.
+            # A worker's copy grows as it touches the model (reference counts write to shared
+            # pages) and caches Markdown, so each is replaced after a few chunks; gc.freeze keeps
+            # the collector from touching every inherited object as well
+            gc.freeze()
+            fork = multiprocessing.get_context("fork")
+            with fork.Pool(workers, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
                 chunks, done = [], 0
                 for chunk in pool.imap(_render_chunk, bounds):
                     done += len(chunk.files) + len(chunk.errors)
@@ -186,6 +193,7 @@ def render_pages(
                         on_progress(done)
     finally:
         _job = None
+        gc.unfreeze()
     files: dict[str, bytes] = {}
     new_markup: dict[str, str] = {}
     errors: list[ContentError] = []

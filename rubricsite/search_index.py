@@ -4,6 +4,11 @@ Pagefind (PyPI `pagefind[bin]`) ships its indexer as a binary inside the wheel, 
 offline. A page joins the index by carrying `data-pagefind-body` (only exemplar.html, cell.html and
 theme.html do); its type, cell code and title come from `data-pagefind-meta` attributes that
 base.html writes from the page's `search_meta` (see plan.py).
+
+Pagefind holds everything it indexes in memory until it writes (about 0.2 MB a page, so 2 GB at
+10,000 exemplars) and uses one core for most of its work. A large site is therefore indexed in
+shards of SHARD_SIZE pages, two at a time: the first is the bundle search.js imports, the others
+sit in pagefind/shards/<n>/ and are listed in pagefind/shards.json for the page to merge in.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Coroutine, Iterable, Iterator, Mapping, Sequence
@@ -28,6 +34,10 @@ BUNDLE = "pagefind"  # the bundle's folder in the output; search.html imports BU
 MARKER = b"data-pagefind-body"
 # Pagefind also writes its ready-made UIs; the site draws its own (assets/js/search.js)
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+# a merged shard is searched with the first bundle's code and engine, so it needs only its data
+CODE = ("pagefind.js", "pagefind-worker.js")
+SHARD_SIZE = 600  # pages per Pagefind run: ~120 MB and ~1.3 s each on our machines
+SHARD_LIST = "shards.json"  # bundle-relative folders of the shards after the first
 
 
 class SearchIndexError(RuntimeError):
@@ -39,25 +49,48 @@ def is_searchable(html: bytes) -> bool:
     return MARKER in html
 
 
-def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> list[tuple[str, bytes]]:
+def search_bundle(
+    pages: Iterable[tuple[str, bytes]], language: str = "en", shard_size: int | None = None
+) -> list[tuple[str, bytes]]:
     """The Pagefind bundle for (site URL, HTML) pages, as (output path, bytes) to stage.
 
     URLs are site URLs ("/exemplars/x/"): the search page maps them onto wherever the site is
-    served, so the index is the same under any path prefix.
+    served, so the index is the same under any path prefix. Pages are cut into shards in the
+    order given, so that order must not vary from build to build.
     """
+    size = shard_size or SHARD_SIZE
     with tempfile.TemporaryDirectory(prefix="rubricsite-search-") as tmp:
-        site, bundle = Path(tmp) / "site", Path(tmp) / "bundle"
-        # Pagefind reads a folder far faster than file by file, and the same files in the same
-        # folder give the same bundle, byte for byte (two builds must be identical)
+        jobs: list[tuple[Path, Path]] = []
+        held = 0  # pages in the newest shard
+        # written as they come and never held: 10,000 pages are 120 MB of HTML
         for url, html in pages:
-            if is_searchable(html):
-                target = site / urls.output_path(url)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(html)
-        if not site.is_dir():
+            if not is_searchable(html):
+                continue
+            if not jobs or held == size:
+                number = len(jobs)
+                jobs.append((Path(tmp) / f"site-{number}", Path(tmp) / f"bundle-{number}"))
+                held = 0
+            # Pagefind reads a folder far faster than file by file (~100 ms a file through its
+            # API), and the same files in a folder give the same bundle, byte for byte
+            target = jobs[-1][0] / urls.output_path(url)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html)
+            held += 1
+        if not jobs:
             return []  # nothing to search: no bundle, and the search page says it cannot load
-        _run(_write_bundle(site, bundle, language))
-        return [(f"{BUNDLE}/{rel}", (bundle / rel).read_bytes()) for rel in _bundle_files(bundle)]
+        _run(_write_bundles(jobs, language, parallel=min(2, os.cpu_count() or 1)))
+        files = []
+        for number, (_, bundle) in enumerate(jobs):
+            prefix = BUNDLE if number == 0 else f"{BUNDLE}/{_shard_folder(number)}"
+            files += [(f"{prefix}/{rel}", (bundle / rel).read_bytes())
+                      for rel in _bundle_files(bundle, engine=number == 0)]
+    listing = [f"{_shard_folder(n)}/" for n in range(1, len(jobs))]  # [] for a small site
+    files.append((f"{BUNDLE}/{SHARD_LIST}", json.dumps(listing).encode()))
+    return sorted(files)
+
+
+def _shard_folder(number: int) -> str:
+    return f"shards/{number}"
 
 
 def stage_search_index(
@@ -73,7 +106,8 @@ def stage_search_index(
     rebuild=False (serve's quick rebuilds) keeps the last bundle as it is, even if stale.
     """
     entry = stage.output / BUNDLE / "pagefind-entry.json"
-    searchable = [p for p in pages if p.kind in SEARCHABLE]
+    # in URL order: shards are cut in the order given, and a rebuild must cut them as a clean build
+    searchable = sorted((p for p in pages if p.kind in SEARCHABLE), key=lambda p: p.url)
     has_bundle = not stage.clean and entry.is_file()
     # a searchable page that was not redrawn has the same bytes as last time, and a deleted
     # exemplar redraws its cell's page, so nothing drawn means the last index still holds
@@ -83,8 +117,8 @@ def stage_search_index(
         return
     if not rebuild:
         return
-    html = [(p.url, rendered.get(p.url) or (stage.output / urls.output_path(p.url)).read_bytes())
-            for p in searchable]
+    html = ((p.url, rendered.get(p.url) or (stage.output / urls.output_path(p.url)).read_bytes())
+            for p in searchable)
     for path, data in search_bundle(html, language):
         stage.put(path, data)
 
@@ -97,14 +131,14 @@ def index_search(output_dir: Path, language: str = "en") -> None:
     output_dir = Path(output_dir).resolve()
     if not (output_dir / "index.html").is_file():
         raise SearchIndexError(f"{output_dir}: no built site here (index.html is missing)")
-    pages = []
-    for path in sorted(output_dir.rglob("*.html")):
-        rel = path.relative_to(output_dir).as_posix()
-        if rel.startswith(f"{BUNDLE}/"):
-            continue
-        url = "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
-        pages.append((url, path.read_bytes()))
-    files = search_bundle(pages, language)
+    def pages() -> Iterator[tuple[str, bytes]]:
+        for path in sorted(output_dir.rglob("*.html")):
+            rel = path.relative_to(output_dir).as_posix()
+            if not rel.startswith(f"{BUNDLE}/"):
+                yield "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel), \
+                    path.read_bytes()
+
+    files = search_bundle(pages(), language)
     # build the new bundle beside the old one, then swap, so a reader never sees half of each
     fresh = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=output_dir))
     try:
@@ -128,6 +162,17 @@ def index_search(output_dir: Path, language: str = "en") -> None:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
+async def _write_bundles(jobs: Sequence[tuple[Path, Path]], language: str, parallel: int) -> None:
+    """Index each (site folder, bundle folder), `parallel` Pagefind processes at a time."""
+    gate = asyncio.Semaphore(parallel)
+
+    async def one(site: Path, bundle: Path) -> None:
+        async with gate:
+            await _write_bundle(site, bundle, language)
+
+    await asyncio.gather(*(one(site, bundle) for site, bundle in jobs))
+
+
 async def _write_bundle(site: Path, bundle: Path, language: str) -> None:
     # force_language: one index for the whole site, whatever a page's lang says
     config: dict[str, Any] = {"force_language": language, "output_path": str(bundle)}
@@ -139,7 +184,7 @@ async def _write_bundle(site: Path, bundle: Path, language: str) -> None:
         raise SearchIndexError(f"pagefind could not index the site: {exc}") from exc
 
 
-def _bundle_files(folder: Path) -> Iterator[str]:
+def _bundle_files(folder: Path, engine: bool) -> Iterator[str]:
     # Pagefind writes a search engine (wasm) per language it knows; the entry file names the
     # ones this index uses, and only those are ever downloaded
     entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
@@ -147,7 +192,9 @@ def _bundle_files(folder: Path) -> Iterator[str]:
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or path.name.startswith(UNUSED):
             continue
-        if path.name.startswith("wasm.") and path.name not in engines:
+        if path.name.startswith("wasm.") and (not engine or path.name not in engines):
+            continue
+        if path.name in CODE and not engine:
             continue
         yield path.relative_to(folder).as_posix()
 

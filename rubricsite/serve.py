@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import watchfiles
@@ -29,7 +29,7 @@ from tornado.ioloop import IOLoop
 from . import urls
 from .errors import ContentError, format_errors
 from .pipeline import Builder, BuildReport
-from .search_index import BUNDLE, SearchIndexError, search_bundle
+from .search_index import BUNDLE, SEARCHABLE, SearchIndexError, search_bundle
 
 STEP_MS = 5  # watchfiles hands over a batch once nothing more changed for this long
 INDEX_DELAY = 1.0  # seconds of quiet after a rebuild before the search index is remade
@@ -211,21 +211,22 @@ class _Preview:
         self._indexing = True
         loop = IOLoop.current()
         language = self.builder.site.config.language if self.builder.site else "en"
-        pages = [(url, urls.output_path(url)) for url, p in self.builder.pages.items()
-                 if p.kind in {"exemplar", "indicator", "theme"}]
+        pages = sorted((url, urls.output_path(url)) for url, p in self.builder.pages.items()
+                       if p.kind in SEARCHABLE)  # in URL order, as a build shards them
         threading.Thread(target=self._index, args=(loop, pages, language), name="search-index",
                          daemon=True).start()
 
     def _index(self, loop: IOLoop, pages: list[tuple[str, str]], language: str) -> None:
         os.nice(10)  # this thread and the indexer it starts yield the CPU to rebuilds
         try:
-            html_pages = []
-            for url, rel in pages:
-                try:
-                    html_pages.append((url, (self.output / rel).read_bytes()))
-                except OSError:
-                    continue  # removed meanwhile: the next index run has the new page set
-            files: list[tuple[str, bytes]] | Exception = search_bundle(html_pages, language)
+            def html_pages() -> Iterator[tuple[str, bytes]]:  # read one at a time, not all held
+                for url, rel in pages:
+                    try:
+                        yield url, (self.output / rel).read_bytes()
+                    except OSError:
+                        continue  # removed meanwhile: the next index run has the new page set
+
+            files: list[tuple[str, bytes]] | Exception = search_bundle(html_pages(), language)
         except (SearchIndexError, OSError) as exc:
             files = exc
         loop.add_callback(self._swap_index, files)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import exemplar, read_page
 
+from rubricsite import search_index
 from rubricsite.search_index import index_search
 
 SEARCHED = {  # the minimal site: 1 exemplar, 2 theme pages, 2 x 4 indicator pages
@@ -70,6 +71,21 @@ def test_search_false_keeps_the_last_bundle_and_index_search_remakes_it(make_sit
     index_search(out)
     assert bundle(out) == bundle(fresh)  # the same bytes, however it was made
     assert not [p for p in out.iterdir() if p.name.startswith(".pagefind")]  # no leftovers
+
+
+def test_a_rebuild_cuts_shards_as_a_clean_build_does(make_site, build, monkeypatch):
+    monkeypatch.setattr(search_index, "SHARD_SIZE", 3)
+    root = make_site()
+    out = build(root)
+    # sorts before every other searchable URL, so each shard's pages move along by one
+    (root / "content/exemplars/aardvark-club.md").write_text(
+        exemplar(title="Aardvark club"), encoding="utf-8")
+    build(root, out)
+    fresh = build(root, root.parent / "fresh", use_cache=False)
+    assert bundle(out) == bundle(fresh)
+    shards = json.loads((out / "pagefind" / "shards.json").read_text())
+    assert shards == ["shards/1/", "shards/2/", "shards/3/"]  # 11 + 1 pages, 3 a shard
+    assert not (out / "pagefind" / "shards" / "1" / "pagefind.js").exists()
 
 
 def test_exemplar_cards_carry_filter_ids(make_site, build):

@@ -6,6 +6,7 @@ Skipped when Chromium, Playwright or axe-core is missing, unless RUBRICSITE_REQU
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from rubricsite import search_index
 from rubricsite.pipeline import build_site
 
 from .browsing import PREFIX
@@ -72,10 +74,9 @@ class Served:
         return self.base + path.lstrip("/")
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The default site, built with its base URL and served on loopback under PREFIX."""
-    output = tmp_path_factory.mktemp("browser-site") / "out"
+@contextlib.contextmanager
+def _serving(output: Path) -> Iterator[Served]:
+    """The default site built into output with its base URL, served on loopback under PREFIX."""
     handler = functools.partial(_PrefixHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
@@ -88,6 +89,23 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The default site, as a district would publish it."""
+    with _serving(tmp_path_factory.mktemp("browser-site") / "out") as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def served_in_shards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The default site with its search index cut into shards of 8 pages, as a large site's is."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "SHARD_SIZE", 8)
+        with _serving(tmp_path_factory.mktemp("browser-site-sharded") / "out") as site:
+            patch.undo()
+            yield site
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from .browsing import PREFIX
@@ -81,3 +82,18 @@ def test_without_javascript_the_page_points_to_the_exemplars(browser, served):
         assert link.get_attribute("href") == "../exemplars/"
     finally:
         ctx.close()
+
+
+def test_a_sharded_index_searches_every_shard(page, served_in_shards):
+    listing = json.loads((served_in_shards.output / "pagefind" / "shards.json").read_text())
+    assert len(listing) >= 5  # the default site's ~55 searchable pages, 8 a shard
+    out = served_in_shards.output
+    searchable = [p for p in out.rglob("index.html") if b"data-pagefind-body" in p.read_bytes()]
+    assert len(list(out.glob("pagefind/**/fragment/*.pf_fragment"))) == len(searchable)
+    assert not list(out.glob("pagefind/shards/*/*.js"))  # shards share the first bundle's code
+    page.goto(served_in_shards.url("search/?q=jigsaw"))  # an exemplar: a late shard
+    assert _results(page).first.locator("h2 a").inner_text() == (
+        "Climate Change, Cause and Effect: A Jigsaw Approach")
+    page.goto(served_in_shards.url("search/?q=shared picture of learning"))  # a theme: the first
+    theme = _results(page).filter(has=page.locator(".result-type", has_text="Theme")).first
+    assert theme.locator("h2 a").inner_text() == "A. Vision for Learning"

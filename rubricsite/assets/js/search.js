@@ -26,8 +26,16 @@
   async function load() {
     if (!engine) {
       engine = import(bundleUrl).then(async (pagefind) => {
-        await pagefind.options({ baseUrl: siteRoot, excerptLength: 24 });
+        const options = { baseUrl: siteRoot, excerptLength: 24 };
+        await pagefind.options(options);
         await pagefind.init();
+        // a large site is indexed in shards (search_index.py), merged here into one search
+        const listing = await fetch(new URL("shards.json", bundleUrl)).catch(() => null);
+        if (listing && listing.ok) {
+          for (const folder of await listing.json()) {
+            await pagefind.mergeIndex(new URL(folder, bundleUrl).href, options);
+          }
+        }
         return pagefind;
       });
     }
