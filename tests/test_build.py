@@ -69,6 +69,17 @@ def test_summary_counts_the_pages_that_changed(make_site, build_report):
     assert f"({second.pages_changed:,} changed)" in second.summary()
 
 
+def test_pages_drawn_by_worker_processes_equal_those_drawn_in_one(make_site, build, monkeypatch):
+    from rubricsite import render
+
+    root = make_site({f"content/exemplars/club-{n}.md": exemplar(title=f"Club {n}") for n in range(6)})
+    alone = snapshot(build(root, root.parent / "alone", use_cache=False))
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)  # every build below forks its workers
+    cold = snapshot(build(root, root.parent / "cold"))  # workers fill the Markdown cache
+    warm = snapshot(build(root, root.parent / "warm"))  # and read it back
+    assert cold == alone and warm == alone
+
+
 def test_stale_pages_are_removed(make_site, build):
     root = make_site({"content/exemplars/maker-night.md": exemplar(title="Maker night")})
     out = build(root)
