@@ -131,14 +131,13 @@ def index_search(output_dir: Path, language: str = "en") -> None:
     output_dir = Path(output_dir).resolve()
     if not (output_dir / "index.html").is_file():
         raise SearchIndexError(f"{output_dir}: no built site here (index.html is missing)")
-    def pages() -> Iterator[tuple[str, bytes]]:
-        for path in sorted(output_dir.rglob("*.html")):
-            rel = path.relative_to(output_dir).as_posix()
-            if not rel.startswith(f"{BUNDLE}/"):
-                yield "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel), \
-                    path.read_bytes()
-
-    files = search_bundle(pages(), language)
+    found = []
+    for path in output_dir.rglob("*.html"):
+        rel = path.relative_to(output_dir).as_posix()
+        if not rel.startswith(f"{BUNDLE}/"):
+            found.append(("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel), path))
+    # in URL order, as a build cuts its shards; read one at a time, not all held
+    files = search_bundle(((url, path.read_bytes()) for url, path in sorted(found)), language)
     # build the new bundle beside the old one, then swap, so a reader never sees half of each
     fresh = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=output_dir))
     try:

@@ -86,6 +86,8 @@ def test_a_rebuild_cuts_shards_as_a_clean_build_does(make_site, build, monkeypat
     shards = json.loads((out / "pagefind" / "shards.json").read_text())
     assert shards == ["shards/1/", "shards/2/", "shards/3/"]  # 11 + 1 pages, 3 a shard
     assert not (out / "pagefind" / "shards" / "1" / "pagefind.js").exists()
+    index_search(out)  # as serve remakes it: the same shards
+    assert bundle(out) == bundle(fresh)
 
 
 def test_exemplar_cards_carry_filter_ids(make_site, build):
