@@ -47,16 +47,13 @@ def is_searchable(html: bytes) -> bool:
     return MARKER in html
 
 
-def search_bundle(
-    pages: Iterable[tuple[str, bytes]], language: str = "en", shard_size: int | None = None
-) -> list[tuple[str, bytes]]:
+def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> list[tuple[str, bytes]]:
     """The Pagefind bundle for (site URL, HTML) pages, as (output path, bytes) to stage.
 
     URLs are site URLs ("/exemplars/x/"): the search page maps them onto wherever the site is
     served, so the index is the same under any path prefix. Pages are cut into shards in the
     order given, so that order must not vary from build to build.
     """
-    size = shard_size or SHARD_SIZE
     with tempfile.TemporaryDirectory(prefix="rubricsite-search-") as tmp:
         jobs: list[tuple[Path, Path]] = []
         held = 0  # pages in the newest shard
@@ -64,7 +61,7 @@ def search_bundle(
         for url, html in pages:
             if not is_searchable(html):
                 continue
-            if not jobs or held == size:
+            if not jobs or held == SHARD_SIZE:
                 number = len(jobs)
                 jobs.append((Path(tmp) / f"site-{number}", Path(tmp) / f"bundle-{number}"))
                 held = 0
