@@ -72,7 +72,7 @@ def _read_block(path: Path, block: list[str], at: int, parse) -> tuple[object | 
         return doc, []
     repaired, problems = list(block), []
     for offset, line in enumerate(block):
-        fix = _diagnose(line, block[:offset])
+        fix = _diagnose(line, repaired[:offset])
         if fix:
             message, hint, repaired[offset] = fix
             problems.append(ContentError(path, at + offset, message, hint))

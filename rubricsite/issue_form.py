@@ -323,6 +323,8 @@ def _as_answer(error: ContentError, keys: tuple, q: Question) -> tuple[str, str]
     message = error.message.replace(wording.field_name(keys), "the answer", 1) if keys else \
         error.message
     hint = error.hint.replace("delete this line", "leave it empty")
+    if keys and isinstance(keys[-1], str):  # a suggested `key: value` line: the answer alone
+        hint = hint.replace(f": {keys[-1]}: ", ": ")
     return message, hint
 
 

@@ -52,9 +52,11 @@ def check_fields(
                      "write one field per line, its name, a colon, a space, then the value")
         return {}
     clean: dict[str, Any] = {}
+    meant = set()  # what misspelt keys stand for: not also reported missing
     for key, value in data.items():
         if key not in spec:
             _unknown_key(doc, at, key, spec, problems)
+            meant.add(closest(key, spec))
             continue
         checked = _check_value(doc, spec[key], (*at, key), value, problems)
         if checked is not None:
@@ -63,7 +65,7 @@ def check_fields(
         if rule.required and key in data and _blank(data[key]):
             problems.add(doc.path, doc.line_of(*at, key), f"{wording.field_name((*at, key))} is empty",
                          f"write it after the colon: {key}: {_example(rule)}", key=(*at, key))
-        elif rule.required and key not in data and (*at, key) not in doc.lines:
+        elif rule.required and key not in data and (*at, key) not in doc.lines and key not in meant:
             _missing(doc, at, key, spec, problems)
     return clean
 
@@ -475,8 +477,8 @@ def _exemplar_cells(
 def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, problems: Problems):
     ids = [t.id for t in standard.themes]
     if theme is None:
-        if _given(doc, (*at, "theme")):
-            return None  # given but unusable: its own error says why
+        if at or _given(doc, (*at, "theme")):  # a cell reports its own missing fields
+            return None  # and one given but unusable has its own error
         _missing(doc, at, "theme", _cell_spec(at), problems,
                  value=ids[0] if ids else "", also=f"the themes: {', '.join(ids)}")
         return None
@@ -498,8 +500,8 @@ def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, proble
 def _level_id(doc: Doc, at: tuple, level: str | None, levels: tuple[Level, ...], problems: Problems):
     choices = [lv.id for lv in levels if lv.has_statements]
     if level is None:
-        if _given(doc, (*at, "level")):
-            return None  # given but unusable: its own error says why
+        if at or _given(doc, (*at, "level")):  # a cell reports its own missing fields
+            return None  # and one given but unusable has its own error
         _missing(doc, at, "level", _cell_spec(at), problems, value=choices[0] if choices else "",
                  also=f"the phases: {wording.choices(choices)}")
         return None
