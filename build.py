@@ -26,7 +26,7 @@ def _say_how_to_set_up(problem: str) -> int:
         shown = venv.relative_to(Path.cwd())
     except ValueError:
         shown = venv
-    script = "build.py" if HERE == Path.cwd() else str(HERE / "build.py")
+    script = "build.py" if Path.cwd() == HERE else str(HERE / "build.py")
     again = shlex.join([str(shown), script, *sys.argv[1:]])
     setup = "" if venv.is_file() else f"set them up once with `make setup` (in {HERE}), then "
     print(f"rubricsite: error: {problem}: {setup}run `{again}`", file=sys.stderr)

@@ -222,3 +222,10 @@ def test_the_pull_request_summary_lists_every_problem_linked_to_its_line(make_si
                         r"content/exemplars/\S+#L\d+\): \S", item), item
     assert any("use spaces, not a tab" in item for item in items)
     assert any("the first resource's \\`url\\`" in item for item in items)
+
+
+def test_the_contribute_page_shows_no_placeholder_addresses_and_says_what_a_newcomer_sees():
+    text = (PROJECT / "content/pages/contribute.md").read_text(encoding="utf-8")
+    assert not re.search(r"OWNER|REPOSITORY|github\.com/[A-Z]", text)
+    assert "awaiting approval" in text  # a first-time contributor's checks wait for a maintainer
+    assert "starts no other workflow" in text  # the bot's pull request runs its own check
