@@ -34,7 +34,7 @@ def _say_how_to_set_up(problem: str) -> int:
 
 
 if __name__ == "__main__":
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - build.py may be run by any python3
         raise SystemExit(_say_how_to_set_up(
             f"this Python is {sys.version.split()[0]}; the site needs Python 3.11 or newer"))
     missing = _missing()
