@@ -32,6 +32,7 @@ from .render import (
     tree_digest,
 )
 from .search_index import BUNDLE, SEARCHABLE, stage_search_index
+from .sync import stale_files
 from .validate import to_exemplar, to_site
 from .write import Stage, existing_files, staged_output
 
@@ -69,6 +70,8 @@ def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, li
     """Load and validate everything; the Site when there is no problem, and all problems."""
     problems = Problems()
     site = to_site(read_sources(root, problems), problems, base_url)
+    if not problems:  # the generated files are compared only with a rubric that reads
+        problems.extend(stale_files(root, site))
     return (None if problems else site), problems.sorted()
 
 
