@@ -129,6 +129,8 @@ def _build(args, root: Path) -> int:
     if report.errors:
         _print_errors(report.errors, "text", root)
         return EXIT_CONTENT
+    for note in report.notes:
+        print(note, file=sys.stderr)
     print(report.summary())
     return EXIT_OK
 
@@ -136,10 +138,12 @@ def _build(args, root: Path) -> int:
 def _check(args, root: Path) -> int:
     from .pipeline import check_site
 
-    _site, errors = check_site(root, args.base_url)
+    site, errors = check_site(root, args.base_url)
     if errors:
         _print_errors(errors, args.format, root)
         return EXIT_CONTENT
+    for note in site.notes if site else ():
+        print(note, file=sys.stderr)
     if args.format == "json":
         print("[]")
     else:
