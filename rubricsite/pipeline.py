@@ -36,7 +36,7 @@ from .sync import stale_files
 from .validate import to_exemplar, to_site
 from .write import Stage, existing_files, staged_output
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: Doc carries end_line and the problems of a tolerant re-read
 _PAGEFIND = importlib.metadata.version("pagefind")  # a new indexer may write other bytes
 
 
