@@ -225,5 +225,5 @@ def contributing_md(root: Path) -> str:
 
     path = root / CONTRIBUTE_PAGE
     meta, body, _line, _digest = split_front_matter(path, read_text(path))
-    return (f"<!-- Generated from {CONTRIBUTE_PAGE.as_posix()} by `make schema`: "
+    return (f"<!-- Generated from {CONTRIBUTE_PAGE.as_posix()} by `rubricsite sync`: "
             f"edit that file, not this one. -->\n\n# {meta.data['title']}\n\n{body.strip()}\n")

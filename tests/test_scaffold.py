@@ -106,13 +106,14 @@ def test_each_new_error(make_site, args, expected):
 
 def test_new_needs_standard_when_several(make_site, capsys):
     second = (make_site() / "rubric/sample.yaml").read_text().replace("id: sample", "id: second")
+    second = second.replace("code: A", "code: C").replace("code: B", "code: D")  # letters are site-wide
     root = make_site({"rubric/second.yaml": second,
                       "content/exemplars/reading-buddies.md": exemplar(standard="sample")})
     assert main(["new", "--root", str(root), "--theme", "A", "--level", "leading", "X"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
         "error: option --standard: this site has several standards: say which one "
         "(add --standard with one of: sample, second)")
-    assert main(["new", "--root", str(root), "--standard", "second", "--theme", "B",
+    assert main(["new", "--root", str(root), "--standard", "second", "--theme", "D",
                  "--level", "leading", "X"]) == 0
     made = root / "content/exemplars/x.md"
     made.write_text(_fill_in(made.read_text()))
