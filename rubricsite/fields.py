@@ -36,6 +36,7 @@ RESOURCE = Field(
         "url": Field("url", "Where to find it: a full http(s) address."),
         "kind": _s("What it is: article, video, website, handbook, blog post, slides, report..."),
         "annotation": _s("One or two sentences, in your own words, on why it is worth a look."),
+        "language": _s("Only when the title is not in the site's language: its code, e.g. fr."),
     },
 )
 
@@ -60,6 +61,7 @@ EXEMPLAR: Mapping[str, Field] = {
     "tags": _strings("A few lower-case topics, e.g. ['video', 'student voice'].", example=["video"]),
     "date": Field("date", "When it was added, as YYYY-MM-DD.", example="2026-11-28"),
     "contributors": _strings("Who wrote this exemplar up."),
+    "language": _s("Only when the title is not in the site's language: its code, e.g. fr."),
     "resources": Field("list", "The published resources it draws on.", items=RESOURCE),
 }
 

@@ -70,6 +70,7 @@ class Resource:
     url: str = ""
     kind: str = ""
     annotation: str = ""
+    language: str = ""  # a language code (fr) when the title is not in the site's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class Exemplar:
     date: dt.date | None = None
     contributors: tuple[str, ...] = ()
     resources: tuple[Resource, ...] = ()
+    language: str = ""  # a language code (fr) when the title is not in the site's language
 
     @property
     def standards(self) -> tuple[str, ...]:

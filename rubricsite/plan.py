@@ -129,7 +129,8 @@ def assess_data(site: Site, from_url: str) -> dict[str, object]:
                     "code": site.cell(CellKey(s.id, t.id, lv.id)).code,
                     "statement": site.cell(CellKey(s.id, t.id, lv.id)).statement,
                     "url": link(urls.cell(CellKey(s.id, t.id, lv.id))),
-                    "exemplars": [{"title": e.title, "url": link(urls.exemplar(e.slug))}
+                    "exemplars": [{"title": e.title, "url": link(urls.exemplar(e.slug)),
+                                   **({"lang": e.language} if e.language else {})}
                                   for e in site.exemplars_in(CellKey(s.id, t.id, lv.id))],
                 } for lv in site.statement_levels},
             } for t in s.themes],

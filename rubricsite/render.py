@@ -19,6 +19,7 @@ from .errors import ContentError, Problems
 from .markup import MarkupCache
 from .model import Resource, Site
 from .plan import Page
+from .presentation import kind_label, lang_attr, resource_where
 from .validate import slugify
 
 BUILTIN = Path(__file__).parent
@@ -64,22 +65,19 @@ def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
     env.filters["markdown"] = lambda source: Markup(markup.html(source))
     env.filters["citation"] = citation
     env.filters["slug"] = slugify
+    env.filters["lang_attr"] = lang_attr
+    env.filters["resource_where"] = resource_where
     env.globals["urls"] = urls
     env.globals["version"] = __version__
     return env
 
 
-# kinds whose label is not just the word capitalised (APA writes the format in brackets)
-_KIND_LABELS = {"pdf": "PDF", "blog post": "Blog post", "slides": "Slides", "video": "Video"}
-
-
 def citation(resource: Resource) -> Markup:
     """An APA-style reference: Author. (Year). Title [Kind]. URL."""
     year = f"({resource.year})" if resource.year else "(n.d.)"
-    kind = f" [{_KIND_LABELS.get(resource.kind.lower(), resource.kind.capitalize())}]" \
-        if resource.kind else ""
+    kind = f" [{kind_label(resource.kind)}]" if resource.kind else ""
     stop = "" if not kind and resource.title.endswith(("?", "!", ".")) else "."
-    title = Markup("<cite>%s</cite>%s%s") % (resource.title, kind, stop)
+    title = Markup("<cite%s>%s</cite>%s%s") % (lang_attr(resource.language), resource.title, kind, stop)
     author = resource.author.strip()
     if author:
         author += "" if author.endswith(".") else "."

@@ -28,6 +28,7 @@ from .model import (
     Theme,
     frozen_map,
 )
+from .presentation import LANGUAGE_CODE
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUMMARY_LIMIT = 300
@@ -399,6 +400,7 @@ def to_exemplar(
                      "address", f"rename it to '{mistakes.fixed_file_name(source.path.name)}'")
     mistakes.placeholders(source, problems)
     mistakes.grade_bands(doc, values.get("grades", ()), bands, problems)
+    _language_codes(doc, values, problems)
     summary = values.get("summary", "")
     if len(summary) > SUMMARY_LIMIT:
         problems.add(source.path, doc.line_of("summary"),
@@ -424,7 +426,21 @@ def to_exemplar(
         date=values.get("date"),
         contributors=tuple(values.get("contributors", ())),
         resources=tuple(Resource(**r) for r in values.get("resources", ()) if "title" in r),
+        language=values.get("language", ""),
     )
+
+
+def _language_codes(doc: Doc, values: dict[str, Any], problems: Problems) -> None:
+    """`language` (the exemplar's or a resource's) is a code a browser knows, such as fr or fr-CA."""
+    given: list[tuple[tuple[str | int, ...], object]] = [(("language",), values.get("language", ""))]
+    for i, resource in enumerate(values.get("resources", ())):
+        if isinstance(resource, dict):
+            given.append((("resources", i, "language"), resource.get("language", "")))
+    for at, code in given:
+        if code and isinstance(code, str) and not LANGUAGE_CODE.match(code):
+            problems.add(doc.path, doc.line_of(*at), f"{wording.field_name(at)} '{code}' is not a "
+                         "language code", "write the short code: fr for French, en for English, "
+                         "fr-CA for Canadian French", key=at)
 
 
 def _exemplar_cells(

@@ -153,3 +153,21 @@ def test_page_read_helper_sees_umask_independent_modes(make_site, build):
         os.umask(old)
     assert stat.S_IMODE((out / "index.html").stat().st_mode) == 0o644
     assert read_page(out, "/").h1 is not None
+
+
+def test_a_title_in_another_language_carries_its_lang(make_site, tmp_path):
+    """`language` on an exemplar and a resource: screen readers say the French title in French."""
+    from conftest import exemplar
+
+    from rubricsite.pipeline import build_site
+
+    root = make_site({"content/exemplars/le-carrefour.md": exemplar(
+        title="Le carrefour d'apprentissage", language="fr",
+        resources=[{"title": "Le carrefour", "url": "https://example.org/x", "kind": "article",
+                    "language": "fr"}])})
+    out = tmp_path / "out"
+    assert build_site(root, out, use_cache=False).ok
+    page = (out / "exemplars" / "le-carrefour" / "index.html").read_text(encoding="utf-8")
+    assert '<h1 lang="fr">Le carrefour d&#39;apprentissage</h1>' in page
+    assert '<cite lang="fr">Le carrefour</cite>' in page
+    assert "Open the resource" in page and "Article on example.org" in page

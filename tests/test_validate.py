@@ -22,7 +22,7 @@ CASES = {
     "unknown key": (
         exemplar(colour="red"),
         f"{BAD}:6: error: there is no field called `colour` (remove it, or use one of: title, "
-        "standard, theme, level, cells, summary, region, grades, tags, date, contributors, "
+        "standard, theme, level, cells, summary, region, grades, tags, date, contributors, language, "
         "resources)",
     ),
     "missing title": (
@@ -68,6 +68,11 @@ CASES = {
         f"{BAD}:2: error: a value here starts with !, which YAML reads as an instruction "
         "(could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system') "
         "(write plain text, in quotes when it starts with !)",
+    ),
+    "language not a code": (
+        exemplar(language="French"),
+        f"{BAD}:6: error: `language` 'French' is not a language code "
+        "(write the short code: fr for French, en for English, fr-CA for Canadian French)",
     ),
     "tags not a list": (
         exemplar(tags="reading"),

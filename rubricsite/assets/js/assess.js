@@ -303,7 +303,11 @@
     }
     part.append(el("p", { className: "plan-see" }, `${intro} (`, el("a", { href: cell.url, textContent: cell.code }), "):"));
     const list = el("ul", { className: "plan-exemplars" });
-    for (const e of cell.exemplars) list.append(el("li", {}, el("a", { href: e.url, textContent: e.title })));
+    for (const e of cell.exemplars) {
+      const link = el("a", { href: e.url, textContent: e.title });
+      if (e.lang) link.lang = e.lang; // a French title in an English plan
+      list.append(el("li", {}, link));
+    }
     part.append(list);
     return part;
   }

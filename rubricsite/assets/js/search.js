@@ -11,6 +11,7 @@
   const status = root.querySelector("#search-status");
   const list = root.querySelector("#search-results");
   const fallback = root.querySelector(".search-fallback");
+  const none = root.querySelector(".search-none");
   const PAGE_SIZE = 20;
   const TYPES = { exemplar: "Exemplar", indicator: "Indicator", theme: "Theme" };
 
@@ -63,12 +64,29 @@
     return p;
   }
 
-  function resultItem(data) {
+  // The page a result opens marks the words searched for (site.js reads ?highlight=).
+  function withHighlight(url, query) {
+    const target = new URL(url, location.href);
+    target.searchParams.set("highlight", query);
+    return target.pathname + target.search + target.hash;
+  }
+
+  // No result: two ways in that always lead somewhere, the grid and every exemplar.
+  function showNone(show) {
+    if (none) none.hidden = !show;
+  }
+
+  // For the closing note and the browser tests: ms from the page's start to the first result drawn.
+  function noteFirstResult() {
+    if (!root.dataset.firstResultMs) root.dataset.firstResultMs = String(Math.round(performance.now()));
+  }
+
+  function resultItem(data, query) {
     const li = document.createElement("li");
     li.className = "search-result";
     const heading = document.createElement("h2");
     const link = document.createElement("a");
-    link.href = data.url;
+    link.href = withHighlight(data.url, query);
     link.textContent = data.meta.title || data.url;
     heading.append(link);
     const meta = document.createElement("p");
@@ -90,7 +108,7 @@
   async function showMore(results, from, query) {
     const slice = await Promise.all(results.slice(from, from + PAGE_SIZE).map((r) => r.data()));
     list.querySelector(".search-more")?.remove();
-    for (const data of slice) list.append(resultItem(data));
+    for (const data of slice) list.append(resultItem(data, query));
     const shown = from + slice.length;
     if (shown < results.length) {
       const li = document.createElement("li");
@@ -115,6 +133,7 @@
     if (!text) {
       list.replaceChildren();
       say("");
+      showNone(false);
       return;
     }
     let pagefind;
@@ -135,6 +154,8 @@
     // for the browser tests and the closing note: time to the first page of results, in ms
     root.dataset.latencyMs = String(Math.round(performance.now() - started));
     const n = found.results.length;
+    showNone(n === 0);
+    if (n > 0) noteFirstResult();
     say(n === 0 ? `No results for “${text}”. Try fewer or other words.`
       : `${n} result${n === 1 ? "" : "s"} for “${text}”`);
   }
