@@ -123,3 +123,46 @@ def test_without_javascript_the_full_list_is_shown(browser, served, records):
         assert shown == {r["slug"] for r in records}
     finally:
         ctx.close()
+
+
+def _option_counts(page, facet):  # type: ignore[no-untyped-def]
+    """value -> the count an option shows, from its text "Name (n)"."""
+    texts = page.eval_on_selector_all(f"#filter-{facet} option", "os => os.map(o => [o.value, o.textContent])")
+    counts = {}
+    for value, text in texts:
+        assert text.endswith(")"), text
+        counts[value] = int(text.rsplit("(", 1)[1][:-1])
+    return counts
+
+
+def test_each_option_shows_how_many_it_would_show(page, served, records):
+    page.goto(served.url("exemplars/"))
+    for facet in ("theme", "phase", "region", "grade", "tag"):
+        counts = _option_counts(page, facet)
+        assert counts.pop("") == len(records)
+        assert counts == {v: sum(v in _values(r, facet) for r in records) for v in counts}
+    page.select_option("#filter-phase", "leading")  # the others now count within Leading
+    leading = [r for r in records if any(c["level"] == "leading" for c in r["cells"])]
+    region = _option_counts(page, "region")
+    assert region.pop("") == len(leading)
+    assert region == {v: sum(v in _values(r, "region") for r in leading) for v in region}
+
+
+def test_a_folded_panel_says_which_filters_are_on(page, served):
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(served.url("exemplars/?phase=leading&grade=9-12"))
+    assert page.get_attribute("#filter-panel", "open") is None  # folded on a phone
+    heading = page.inner_text("#filters-heading")
+    assert "2 on" in heading and "Growth phase: Leading" in heading and "Grade band: 9-12" in heading
+
+
+def test_whole_theme_names_show(page, served, records):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(served.url("exemplars/?theme=school-administration-partnerships"))
+    chosen = page.locator("#filter-theme-chosen")
+    page.click("#filters-heading")  # unfold
+    assert chosen.is_visible()
+    assert chosen.inner_text() == "Theme shown: E. School Administration Partnerships"
+    assert "E. School Administration Partnerships" in page.inner_text("#filters-heading")
+    box = page.locator("#filter-theme").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320

@@ -55,8 +55,45 @@
     return query ? `?${query}` : location.pathname;
   }
 
+  const slugsMatching = (state) => {
+    const tests = Object.entries(state).map(([name, value]) => (card) => FACETS[name](card, value));
+    return new Set(cards.filter((card) => tests.every((test) => test(card))).map((card) => card.dataset.slug));
+  };
+
+  // Each option says how many exemplars it would show, given the other filters as they are.
+  function drawCounts(state) {
+    for (const name of Object.keys(FACETS)) {
+      const others = { ...state };
+      delete others[name];
+      for (const option of form.elements[name].options) {
+        option.dataset.label ??= option.textContent;
+        const n = slugsMatching(option.value ? { ...others, [name]: option.value } : others).size;
+        option.textContent = `${option.dataset.label} (${n})`;
+      }
+    }
+  }
+
+  // What is on, in words and whole names: shown in the panel's heading, so a folded panel on a
+  // phone still says it, and under the theme list, whose closed box may cut a long name.
+  function drawChosen(state) {
+    const said = Object.keys(state).map((name) => {
+      const select = form.elements[name];
+      const label = form.querySelector(`label[for="${select.id}"]`).textContent.trim();
+      return `${label}: ${select.selectedOptions[0].dataset.label ?? select.selectedOptions[0].textContent}`;
+    });
+    const summary = document.getElementById("filter-summary");
+    if (summary) summary.textContent = said.length ? ` (${said.length} on: ${said.join("; ")})` : "";
+    const theme = document.getElementById("filter-theme-chosen");
+    if (theme) {
+      theme.hidden = !state.theme;
+      theme.textContent = state.theme ? `Theme shown: ${form.elements.theme.selectedOptions[0].dataset.label}` : "";
+    }
+  }
+
   function apply() {
     const state = chosen();
+    drawCounts(state);
+    drawChosen(state);
     const tests = Object.entries(state).map(([name, value]) => (card) => FACETS[name](card, value));
     const shown = new Set();
     for (const card of cards) {
