@@ -127,7 +127,8 @@ def test_without_javascript_the_full_list_is_shown(browser, served, records):
 
 def _option_counts(page, facet):  # type: ignore[no-untyped-def]
     """value -> the count an option shows, from its text "Name (n)"."""
-    texts = page.eval_on_selector_all(f"#filter-{facet} option", "os => os.map(o => [o.value, o.textContent])")
+    texts = page.eval_on_selector_all(f"#filter-{facet} option",
+                                      "os => os.map(o => [o.value, o.textContent])")
     counts = {}
     for value, text in texts:
         assert text.endswith(")"), text

@@ -48,3 +48,15 @@ def test_printed_pages_show_addresses_and_never_say_click(page, served, name):
     assert all(served.base in after for _, href, after in links if href.startswith(served.base))
     words = page.inner_text("main")
     assert not re.search(r"\b(click|tap)\b|\bOpen (the|this|it|[A-Z]\d)\b", words, re.IGNORECASE), name
+
+
+@pytest.mark.parametrize("path", ["", "exemplars/", f"{STANDARD}/vision-for-learning/established/"])
+def test_a_favicon_and_no_missing_file(page, served, path):
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    page.goto(served.url(path))
+    page.wait_for_load_state("networkidle")
+    icon = page.locator("link[rel=icon]").evaluate("l => l.href")
+    assert icon.startswith(served.url("assets/favicon.svg"))
+    assert page.request.get(icon).status == 200
+    assert missing == []
