@@ -16,6 +16,7 @@ import jinja2
 
 from . import __version__, urls
 from .errors import ContentError, Problems
+from .links import check_markdown, check_text, site_paths
 from .load import ParseCache, meta_key, read_markdown_file, read_sources
 from .markup import MarkupCache, to_html
 from .model import Exemplar, Site, frozen_map
@@ -73,6 +74,8 @@ def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, li
     site = to_site(read_sources(root, problems), problems, base_url)
     if not problems:  # the generated files are compared only with a rubric that reads
         problems.extend(stale_files(root, site))
+        pages = plan_pages(site)
+        problems.extend(check_markdown(site, site_paths(root, (p.url for p in pages))))
     return (None if problems else site), problems.sorted()
 
 
@@ -215,6 +218,7 @@ class Builder:
         self._post_paths: list[str] = []
         self._slug_by_path: dict[Path, str] = {}
         self._story_urls: list[str] = []
+        self._site_paths: frozenset[str] = frozenset()
 
     def close(self) -> None:
         self.markup.close()
@@ -269,6 +273,7 @@ class Builder:
                     stale = [p for p in pages if self.fingerprints.get(p.url) != fingerprints[p.url]
                              or not stage.exists(urls.output_path(p.url))]
                 shared = page_globals(site, self._asset_version)
+                shared["site_paths"] = self._site_paths  # templates' links are checked as drawn
                 progress = (lambda done: on_progress(done, len(stale))) if on_progress else None
                 if len(stale) >= PARALLEL_FROM:
                     self.markup.close()  # an sqlite connection must not cross a fork
@@ -339,6 +344,10 @@ class Builder:
         if problems:
             return None
         pages = plan_pages(site)
+        self._site_paths = site_paths(self.root, (p.url for p in pages))
+        problems.extend(check_markdown(site, self._site_paths))
+        if problems:  # a broken link in a story, a page or an intro: nothing is drawn
+            return None
         self._asset_version = tree_digest(asset_dirs(self.root))[:10]
         templates = tree_digest(template_dirs(self.root))
         self._shared_digest = hashlib.blake2b(repr((
@@ -375,6 +384,9 @@ class Builder:
             exemplar = to_exemplar(source, standards, site.levels, found)
             if found or exemplar is None or exemplar.slug != by_path[path]:
                 return None
+            if check_text(path, exemplar.body, exemplar.body_line, urls.exemplar(exemplar.slug),
+                          self._site_paths):
+                return None  # a broken link: the full path reports it
             updated[exemplar.slug] = exemplar
             digests[str(path)] = source.digest
         exemplars = dict(site.exemplars)
