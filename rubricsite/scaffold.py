@@ -11,11 +11,12 @@ import json
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from . import fields
+from . import fields, urls
 from .errors import ContentError, Problems
 from .load import Doc
 from .model import CellKey, Config, Exemplar, Site
-from .validate import _level_id, _theme_id, slugify
+from .slugs import slugify
+from .validate import _level_id, _theme_id
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/exemplar.schema.json"
 ISSUE_FORM = "suggest-exemplar.yml"  # .github/ISSUE_TEMPLATE/<this>
@@ -224,7 +225,7 @@ def exemplar_links(site: Site, exemplar: Exemplar) -> dict[str, str] | None:
 
 def _guide(site: Site) -> str:
     """The contribute page's URL, or '' when the site has none."""
-    return "/contribute/" if any(p.slug == "contribute" for p in site.pages) else ""
+    return urls.content_page("contribute") if any(p.slug == "contribute" for p in site.pages) else ""
 
 
 # --- CONTRIBUTING.md: the site's contribute page, for readers of the repository ----------------

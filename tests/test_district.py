@@ -14,7 +14,7 @@ from conftest import PROJECT, SITES
 
 from rubricsite.issue_form import issue_form_yaml
 from rubricsite.pipeline import check_site
-from rubricsite.render import BUILTIN
+from rubricsite.load import BUILTIN
 from rubricsite.scaffold import rubric_site
 from rubricsite.schema import exemplar_schema
 
