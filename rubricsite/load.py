@@ -13,7 +13,9 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from .errors import ContentError, Problems
+from .frontmatter import reread
 from .incremental import file_key, meta_key
+from .wording import yaml_problem
 
 try:  # libyaml keeps line marks through compose and is several times faster
     from yaml import CSafeLoader as _Loader
@@ -42,6 +44,10 @@ class Doc:
     data: Any
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
     first_line: int = 1
+    end_line: int = 1  # the line after the last one: where a field missing at the end goes
+    # mistakes found by reading broken front matter again tolerantly (frontmatter.py); the
+    # validator reports them with the rest
+    problems: tuple[ContentError, ...] = ()
 
     def line_of(self, *keys: str | int) -> int:
         """The line of the deepest known key on this path, else the document's first line."""
@@ -91,6 +97,11 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
+class YAMLSyntaxError(ContentError):
+    """YAML that does not parse (as opposed to parsing into something refused): front matter
+    with one is read again field by field."""
+
+
 class _Constructor(SafeConstructor):
     """Safe YAML that leaves timestamps as text: a bad date such as 2024-13-01 becomes a
     validation error with a hint, not a crash inside the YAML library."""
@@ -101,19 +112,17 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.cons
 
 def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
     """YAML text to a Doc; raises ContentError at the line where the YAML breaks."""
+    end_line = first_line + text.count("\n") + 1
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise ContentError(
-            path, line, f"broken YAML: {problem}", "check indentation, colons and quotes"
-        ) from None
+        raise YAMLSyntaxError(path, line, *yaml_problem(exc.problem or exc.context or "")) from None
     except yaml.YAMLError as exc:
-        raise ContentError(path, first_line, f"broken YAML: {exc}") from None
+        raise YAMLSyntaxError(path, first_line, *yaml_problem(str(exc))) from None
     if node is None:
-        return Doc(path, None, {}, first_line)
+        return Doc(path, None, {}, first_line, end_line)
     lines: dict[KeyPath, int] = {}
     _mark_lines(node, (), lines, first_line, path, set())
     try:
@@ -121,9 +130,10 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
     except yaml.YAMLError as exc:
         line = first_line + exc.problem_mark.line if getattr(exc, "problem_mark", None) else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError(path, line or first_line, f"unreadable YAML value: {problem}",
-                           "write plain text, numbers, lists and 'key: value' lines only") from None
-    return Doc(path, data, lines, first_line)
+        raise ContentError(path, line or first_line, "a value here starts with !, which YAML reads "
+                           f"as an instruction ({problem})",
+                           "write plain text, in quotes when it starts with !") from None
+    return Doc(path, data, lines, first_line, end_line)
 
 
 def _mark_lines(
@@ -148,8 +158,8 @@ def _mark_lines(
                 raise ContentError(
                     path,
                     offset + key_node.start_mark.line,
-                    f"key '{name}' is given twice",
-                    "keep one of them",
+                    f"`{name}` is given twice",
+                    "keep one of them and delete the other",
                 )
             seen.add(name)
             lines[(*key, name)] = offset + key_node.start_mark.line
@@ -168,11 +178,21 @@ def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:
         )
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
-            meta = parse_yaml(path, "\n".join(lines[1:index]), first_line=2)
+            meta = _front_matter_doc(path, "\n".join(lines[1:index]))
             return meta, "\n".join(lines[index + 1 :]), index + 2, digest("\n".join(lines[:index]))
     raise ContentError(
         path, 1, "front matter is not closed", "add a line '---' after the last field"
     )
+
+
+def _front_matter_doc(path: Path, text: str) -> Doc:
+    """The front matter's Doc; when its YAML is broken, the fields that can still be read, with a
+    problem on the line of each mistake, so one round shows them all."""
+    try:
+        return parse_yaml(path, text, first_line=2)
+    except YAMLSyntaxError as error:
+        data, lines, found = reread(path, text, 2, parse_yaml)
+        return Doc(path, data, lines, 2, 2 + text.count("\n") + 1, tuple(found) or (error,))
 
 
 def digest(text: str) -> str:
@@ -265,11 +285,12 @@ def _to_plain(value: SourceFile | tuple[Doc, str]) -> str | None:
                                   "meta_digest": value.meta_digest}
     else:
         doc, extra = value[0], {}
-    if not _is_plain(doc.data):
-        return None  # e.g. a number as a key, or a set: parsed again next time, which is right
+    if doc.problems or not _is_plain(doc.data):
+        return None  # broken, or e.g. a number as a key or a set: parsed again next time
     lines = [[*keys, line] for keys, line in doc.lines.items()]
     try:
-        return json.dumps({"data": doc.data, "lines": lines, "first": doc.first_line, **extra},
+        return json.dumps({"data": doc.data, "lines": lines, "first": doc.first_line,
+                           "end": doc.end_line, **extra},
                           ensure_ascii=False, allow_nan=False)
     except (ValueError, RecursionError):
         return None
@@ -288,10 +309,11 @@ def _from_plain(path: Path, text: str, text_digest: str) -> SourceFile | tuple[D
     try:
         row = json.loads(text)
         lines = {tuple(entry[:-1]): entry[-1] for entry in row["lines"]}
-        first = row["first"]
-        doc = Doc(path, row["data"], lines, first)
+        first, end = row["first"], row["end"]
+        doc = Doc(path, row["data"], lines, first, end)
         if not all(isinstance(line, int) and all(isinstance(k, (str, int)) for k in keys)
-                   for keys, line in lines.items()) or not isinstance(first, int):
+                   for keys, line in lines.items()) or not isinstance(first, int) \
+                or not isinstance(end, int):
             return None
         if "body" not in row:
             return doc, text_digest

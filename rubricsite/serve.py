@@ -24,7 +24,6 @@ from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from . import urls
 from .errors import ContentError, format_errors
 from .pipeline import Builder, BuildReport
 from .search_index import BUNDLE, SearchIndexError, search_bundle

@@ -200,7 +200,7 @@ def test_import_workflow_replies_with_the_errors(make_site, tmp_path):
     assert reply.returncode == 1  # the run shows as failed until the issue is fixed
     assert (temp / "gh-args").read_text().split()[:4] == ["issue", "comment", "7", "--repo"]
     body = (temp / "gh-body").read_text()
-    assert ("issue.md:13: error: Phase: unknown level 'Establisehd' (did you mean 'established'?)"
+    assert ("issue.md:13: error: Phase: unknown phase 'Establisehd' (did you mean 'established'?)"
             in body)
     # an answer quoted in an error cannot close the reply's code block early
     assert ("issue.md:9: error: Theme: unknown theme 'A''''' (expected one of: vision, design)"
