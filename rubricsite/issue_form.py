@@ -6,7 +6,7 @@ form (`### <label>`, then the answer, `_No response_` for none) and returns the 
 by the same validator as `check`. Every answer is hostile input: it only ever reaches YAML through
 `yaml.safe_dump`, the file name comes from `slugify`, and control characters are dropped.
 
-Regenerate the committed form after changing the rubric:  python -m rubricsite.schema (make schema)
+Regenerate the committed form after changing the rubric: rubricsite sync (make sync)
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def issue_form_yaml(site: Site) -> str:
     form = {"name": "Suggest an exemplar",
             "description": "Share a published resource that shows a cell of the rubric in action.",
             "title": "Exemplar: ", "labels": [LABEL], "body": body}
-    header = ("# Generated from the rubric by `python -m rubricsite.schema` (make schema):\n"
+    header = ("# Generated from the rubric by `rubricsite sync` (make sync):\n"
               "# edit rubricsite/issue_form.py or the rubric, not this file.\n")
     return header + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=100)
 

@@ -325,6 +325,23 @@ def _from_plain(path: Path, text: str, text_digest: str) -> SourceFile | tuple[D
     return SourceFile(path, path.stem, doc, body, body_line, text_digest, meta_digest)
 
 
+def rubric_files(folder: Path, problems: Problems) -> list[Path]:
+    """The standards in rubric/: every .yaml and .yml file but levels.yaml; other files are reported."""
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name.startswith(".") or path.name == "levels.yaml":
+            continue
+        if path.name == "levels.yml":
+            problems.add(path, None, "the phases are read from rubric/levels.yaml only",
+                         "rename it to levels.yaml")
+        elif path.suffix in (".yaml", ".yml") and path.is_file():
+            found.append(path)
+        else:
+            problems.add(path, None, "not read: rubric/ holds levels.yaml and one .yaml file per standard",
+                         "move it out of rubric/, or give a standard's file the .yaml ending")
+    return found
+
+
 def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None) -> Sources:
     """Read site.yaml, rubric/ and content/; a file that cannot be parsed becomes a problem."""
     cache = cache if cache is not None else ParseCache()
@@ -360,7 +377,7 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
     else:
         levels = None
         problems.add(levels_path, None, "missing rubric/levels.yaml", "the site needs its phases")
-    standard_paths = sorted(p for p in (root / "rubric").glob("*.yaml") if p.name != "levels.yaml")
+    standard_paths = rubric_files(root / "rubric", problems)
     if not standard_paths:
         problems.add(root / "rubric", None, "no standard found", "add rubric/<standard>.yaml")
     standards = tuple(d for d in (yaml_file(p) for p in standard_paths) if d is not None)

@@ -25,6 +25,7 @@ from .post import copy_assets, post_files
 from .render import Rendered, make_environment, page_globals, render_pages
 from .search_index import BUNDLE, data_files, engine_files, search_bundle
 from .store import LastBuild, Store, cache_dir
+from .sync import stale_files
 from .validate import to_exemplar, to_site
 from .write import (
     MARKER,
@@ -45,6 +46,7 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)  # URLs drawn anew this time
     changed: list[str] = field(default_factory=list)  # output files written or removed
     pages_changed: int = 0  # pages among them; the search bundle's files are not pages
+    notes: tuple[str, ...] = ()  # lines to show that are not problems (see Site.notes)
     files: int = 0
     seconds: float = 0.0
 
@@ -61,6 +63,8 @@ def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, li
     """Load and validate everything; the Site when there is no problem, and all problems."""
     problems = Problems()
     site = to_site(read_sources(root, problems), problems, base_url)
+    if not problems:  # the generated files are compared only with a rubric that reads
+        problems.extend(stale_files(root, site))
     return (None if problems else site), problems.sorted()
 
 
@@ -338,7 +342,7 @@ class Builder:
             return
         last = LastBuild(incremental.build_key(self.output, self.base_url), len(self.plan.pages),
                          not self.index_stale, self._inputs or incremental.input_stats(self.root),
-                         incremental.output_stats(self.output, self.outputs))
+                         incremental.output_stats(self.output, self.outputs), self.plan.site.notes)
         parse = self.parse or ParseCache()
         rows = {path: row for path, row in parse.new.items() if path in parse.seen}
         self.store.save_build(last, self.drawn, rows, parse.seen)
@@ -349,7 +353,7 @@ class Builder:
         drawn_files = {urls.output_path(url) for url in drawn}
         gone = [p for p in stage.changed if p.endswith(".html") and p not in stage.expected]
         return BuildReport(
-            pages=len(plan.pages), rendered=drawn, changed=stage.changed,
+            pages=len(plan.pages), rendered=drawn, changed=stage.changed, notes=plan.site.notes,
             pages_changed=sum(1 for p in stage.changed if p in drawn_files) + len(gone),
             files=len(stage.expected), seconds=time.perf_counter() - started)
 
@@ -404,7 +408,7 @@ def build_site(
     if last is not None and last.key == incremental.build_key(output, base_url) \
             and (last.search_fresh or not search) \
             and incremental.unchanged(root, output, last.inputs, last.outputs):
-        return BuildReport(pages=last.pages, files=len(last.outputs),
+        return BuildReport(pages=last.pages, files=len(last.outputs), notes=last.notes,
                            seconds=time.perf_counter() - started)
     builder = Builder(root, output, base_url=base_url, use_cache=use_cache)
     try:

@@ -12,8 +12,8 @@ from .incremental import (
     exemplar_inputs,
     list_inputs,
 )
+from .invite import cell_links, exemplar_links
 from .model import Cell, CellKey, Exemplar, Level, Site, Standard
-from .scaffold import cell_links, exemplar_links
 
 SEARCHABLE = frozenset({"exemplar", "indicator", "theme"})  # Page.kind values search shows
 

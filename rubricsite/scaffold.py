@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from . import fields, urls
+from . import fields
 from .errors import ContentError, Problems
 from .load import Doc
 from .mistakes import (
@@ -215,27 +215,6 @@ def edit_url(site: Site, exemplar: Exemplar) -> str:
     return f"{config.repository}/edit/{quote(config.branch)}/{quote(rel)}"
 
 
-def cell_links(site: Site, key: CellKey) -> dict[str, str] | None:
-    """What a cell page's 'Add an exemplar' box links to; None when no repository is set."""
-    if not site.config.repository:
-        return None
-    return {"new_file": new_file_url(site, key), "issue_form": issue_form_url(site.config),
-            "guide": _guide(site)}
-
-
-def exemplar_links(site: Site, exemplar: Exemplar) -> dict[str, str] | None:
-    """What an exemplar page's 'Suggest an edit' box links to; None when no repository is set."""
-    if not site.config.repository:
-        return None
-    return {"edit": edit_url(site, exemplar), "issue_form": issue_form_url(site.config),
-            "guide": _guide(site)}
-
-
-def _guide(site: Site) -> str:
-    """The contribute page's URL, or '' when the site has none."""
-    return urls.content_page("contribute") if any(p.slug == "contribute" for p in site.pages) else ""
-
-
 # --- CONTRIBUTING.md: the site's contribute page, for readers of the repository ----------------
 
 CONTRIBUTE_PAGE = Path("content") / "pages" / "contribute.md"
@@ -247,5 +226,5 @@ def contributing_md(root: Path) -> str:
 
     path = root / CONTRIBUTE_PAGE
     meta, body, _line, _digest = split_front_matter(path, read_text(path))
-    return (f"<!-- Generated from {CONTRIBUTE_PAGE.as_posix()} by `make schema`: "
+    return (f"<!-- Generated from {CONTRIBUTE_PAGE.as_posix()} by `rubricsite sync`: "
             f"edit that file, not this one. -->\n\n# {meta.data['title']}\n\n{body.strip()}\n")

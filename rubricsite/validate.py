@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import fields, mistakes, wording
+from . import fields, mistakes, settings, wording
 from .errors import Problems, closest
 from .fields import Field
-from .load import Doc, SourceFile, Sources, asset_dirs
+from .load import Doc, SourceFile, Sources, asset_dirs, read_text
 from .model import (
     Cell,
     CellKey,
@@ -30,7 +30,6 @@ from .model import (
 from .slugs import slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SAFE_COLOR = re.compile(r"^[#a-zA-Z0-9(),.%/\s-]+$")  # no ; { } < that could escape the CSS
 SUMMARY_LIMIT = 300
 CONTENT_FOLDERS = ("exemplars", "pages")  # the folders under content/ whose .md files are read
 
@@ -244,17 +243,11 @@ _KINDS = {"string": _text, "url": _url, "integer": _integer, "date": _date, "lis
 def to_config(doc: Doc | None, problems: Problems, base_url: str | None = None) -> Config:
     """site.yaml as a Config; a missing file gives the defaults."""
     values = check_fields(doc, fields.CONFIG, problems) if doc and doc.data is not None else {}
-    colors = {}
-    for name, value in values.get("colors", {}).items():
-        if not SLUG.match(name) or not SAFE_COLOR.match(value):
-            problems.add(
-                doc.path, doc.line_of("colors", name),  # type: ignore[union-attr]
-                f"colour '{name}: {value}' is not a plain CSS colour",
-                "use a name like accent and a value like #1a5276 or rgb(26 82 118)",
-            )
-            continue
-        colors[name] = value
+    colors: dict[str, str] = {}
     if doc is not None:
+        if isinstance(doc.data, dict):
+            settings.commented_out_values(doc, read_text(doc.path), problems)
+        colors = settings.check_colours(doc, values.get("colors", {}), problems)
         _check_look(doc, values, colors, problems)
     footer = values.get("footer", {})
     url = base_url if base_url is not None else values.get("base_url", "")
@@ -266,13 +259,14 @@ def to_config(doc: Doc | None, problems: Problems, base_url: str | None = None) 
         description=values.get("description", defaults.description),
         base_url=(url.rstrip("/") + "/") if url else "",
         language=values.get("language", defaults.language),
-        repository=values.get("repository", "").rstrip("/"),
+        repository=settings.repository_url(values.get("repository", "")),
         branch=values.get("branch", defaults.branch),
         logo=values.get("logo", ""),
         colors=frozen_map(colors),
         footer_text=footer.get("text", ""),
         footer_links=tuple(Link(x["text"], x["url"]) for x in footer.get("links", []) if len(x) == 2),
         feed_size=values.get("feed_size", defaults.feed_size),
+        standards=tuple(dict.fromkeys(values.get("standards", ()))),
     )
 
 
@@ -540,13 +534,26 @@ def to_site(sources: Sources, problems: Problems, base_url: str | None = None) -
     """Validate everything read and resolve it into one Site."""
     config = to_config(sources.config, problems, base_url)
     levels = to_levels(sources.levels, problems)
-    standards = {s.id: s for s in
-                 (to_standard(doc, levels, problems) for doc in sources.standards) if s}
+    every: dict[str, Standard] = {}
+    for standard in (to_standard(doc, levels, problems) for doc in sources.standards):
+        if standard and standard.id in every:  # x.yaml beside x.yml
+            problems.add(standard.path, None, f"standard '{standard.id}' is defined twice",
+                         f"{every[standard.id].path.name} defines it too; keep one of the files")
+        elif standard:
+            every[standard.id] = standard
+    standards = _published(sources.config, config, every, problems)
+    _check_codes_across(sources.standards, standards, problems)
+    settings.template_cycles(sources.root / "templates", problems)
     _check_stray_files(sources.root / "content", problems)
     exemplars: dict[str, Exemplar] = {}
     seen: dict[str, Path] = {}
+    left_out: dict[str, int] = defaultdict(int)
     bands = _grade_bands(sources.exemplars)
     for source in sources.exemplars:
+        hidden = _unpublished_standard(source, every, standards)
+        if hidden:
+            left_out[hidden] += 1
+            continue
         exemplar = to_exemplar(source, standards, levels, problems, bands)
         folded = source.slug.lower()
         if folded in seen:
@@ -569,7 +576,55 @@ def to_site(sources: Sources, problems: Problems, base_url: str | None = None) -
         tag_names=frozen_map(tag_names),
         pages=tuple(p for p in (to_page(s, problems) for s in sources.pages) if p),
         digests=sources.digests,
+        notes=tuple(f"Left out {n} exemplar{'s' if n != 1 else ''} of '{sid}', a standard site.yaml "
+                    f"does not publish (standards: {', '.join(standards)})"
+                    for sid, n in sorted(left_out.items())),
     )
+
+
+def _published(doc: Doc | None, config: Config, every: dict[str, Standard],
+               problems: Problems) -> dict[str, Standard]:
+    """The standards site.yaml's `standards:` names (all of them when it names none)."""
+    if not config.standards:
+        return every
+    chosen = {}
+    for index, standard_id in enumerate(config.standards):
+        if standard_id in every:
+            chosen[standard_id] = every[standard_id]
+        elif doc is not None:
+            problems.unknown(doc.path, doc.line_of("standards", index), "standard", standard_id,
+                             list(every))
+    return chosen
+
+
+def _unpublished_standard(source: SourceFile, every: Mapping[str, Standard],
+                          published: Mapping[str, Standard]) -> str:
+    """The id of a known standard the exemplar names that the site does not publish, else ''."""
+    data = source.meta.data
+    named = data.get("standard") if isinstance(data, dict) else None
+    if isinstance(named, str) and named in every and named not in published:
+        return named
+    return ""
+
+
+def _check_codes_across(docs: tuple[Doc, ...], published: Mapping[str, Standard],
+                        problems: Problems) -> None:
+    """A theme's letter names it in cell codes (A3) and exemplars: one letter, one theme, site-wide."""
+    owner: dict[str, str] = {}
+    for doc in docs:
+        standard = published.get(str((doc.data or {}).get("id", ""))) if isinstance(doc.data, dict) \
+            else None
+        if standard is None or standard.path != doc.path:
+            continue
+        raw = doc.data.get("themes") if isinstance(doc.data.get("themes"), list) else []
+        index_of = {t.get("id"): i for i, t in enumerate(raw) if isinstance(t, dict)}
+        for theme in standard.themes:
+            code = theme.code.upper()
+            if code in owner and owner[code] != standard.id:
+                problems.add(doc.path, doc.line_of("themes", index_of.get(theme.id, 0), "code"),
+                             f"theme code '{theme.code}' is also used by the standard '{owner[code]}'",
+                             "give each theme a letter no other standard uses")
+            owner.setdefault(code, standard.id)
 
 
 def _grade_bands(sources: tuple[SourceFile, ...]) -> tuple[str, ...]:

@@ -106,13 +106,14 @@ def test_each_new_error(make_site, args, expected):
 
 def test_new_needs_standard_when_several(make_site, capsys):
     second = (make_site() / "rubric/sample.yaml").read_text().replace("id: sample", "id: second")
+    second = second.replace("code: A", "code: C").replace("code: B", "code: D")  # letters are site-wide
     root = make_site({"rubric/second.yaml": second,
                       "content/exemplars/reading-buddies.md": exemplar(standard="sample")})
     assert main(["new", "--root", str(root), "--theme", "A", "--level", "leading", "X"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
         "error: option --standard: this site has several standards: say which one "
         "(add --standard with one of: sample, second)")
-    assert main(["new", "--root", str(root), "--standard", "second", "--theme", "B",
+    assert main(["new", "--root", str(root), "--standard", "second", "--theme", "D",
                  "--level", "leading", "X"]) == 0
     made = root / "content/exemplars/x.md"
     made.write_text(_fill_in(made.read_text()))
@@ -163,8 +164,10 @@ def test_cell_page_links_to_a_prefilled_new_file(make_site, build, page):
     site, _ = check_site(root)
     key = next(k for k in site.cells if (k.theme, k.level) == ("design", "evolving"))
     assert query["value"] == [exemplar_template(site, key, "Your exemplar's title")]
+    # the form opens with the cell's standard, theme and phase chosen (by each field's id)
     assert links["Suggest an exemplar with a form"] == (
-        f"{REPO}/issues/new?template=suggest-exemplar.yml")
+        f"{REPO}/issues/new?template=suggest-exemplar.yml&standard=Sample&theme=B.%20Design"
+        "&phase=Evolving")
 
 
 def test_the_linked_template_left_as_it_is_names_each_placeholder(make_site, build, page):
@@ -206,6 +209,18 @@ def test_contribute_guide_is_linked_when_the_site_has_one(make_site, build, page
 def test_no_repository_no_links(make_site, build, page):
     out = build(make_site())
     assert page(out, "/sample/vision/leading/").select(".contribute-box") == []
+    assert page(out, "/exemplars/reading-buddies/").select(".contribute-box") == []
+
+
+def test_no_repository_an_empty_cell_invites_through_the_contribute_page(make_site, build, page):
+    root = make_site({"content/pages/contribute.md": "---\ntitle: Contribute\n---\n\nHow to help.\n"})
+    out = build(root)
+    cell = page(out, "/sample/vision/leading/")
+    assert "No exemplar shows this cell yet" in cell.select_one("p.empty").get_text()
+    box = cell.select_one("section.contribute-box")
+    hrefs = [a["href"] for a in box.select("a")]
+    assert hrefs == ["../../../contribute/"]  # no address of a repository that is not set
+    assert "Vision" in box.get_text() and "Leading" in box.get_text()
     assert page(out, "/exemplars/reading-buddies/").select(".contribute-box") == []
 
 
