@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import urls
 from .errors import ContentError, closest
+from .load import asset_dirs
 from .model import Site
 
 # the whole-site files post.py writes beside the pages (tests/test_links.py keeps this in step)
@@ -33,8 +34,6 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 def site_paths(root: Path, page_urls: Iterable[str]) -> frozenset[str]:
     """Every output path a build writes: the pages, the assets and the whole-site files."""
-    from .render import asset_dirs  # render imports the planner; the planner needs no links
-
     found = {urls.output_path(url) for url in page_urls}
     for folder in asset_dirs(root):
         found.update(f"assets/{p.relative_to(folder).as_posix()}" for p in folder.rglob("*")
