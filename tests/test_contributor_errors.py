@@ -229,3 +229,25 @@ def test_the_contribute_page_shows_no_placeholder_addresses_and_says_what_a_newc
     assert not re.search(r"OWNER|REPOSITORY|github\.com/[A-Z]", text)
     assert "awaiting approval" in text  # a first-time contributor's checks wait for a maintainer
     assert "starts no other workflow" in text  # the bot's pull request runs its own check
+
+
+def test_an_issue_heading_that_is_no_question_is_named_not_dropped(make_site):
+    import datetime as dt
+
+    from test_issue_form import rendered
+
+    from rubricsite.issue_form import convert_issue
+    from rubricsite.scaffold import rubric_site
+
+    site = rubric_site(make_site())[0]
+    body = rendered().replace("### Resource URL", "### Resource Url") + "### Notes\n\nThanks!\n"
+    result = convert_issue(site, body, today=dt.date(2026, 11, 29))
+    lines = body.split("\n")
+    said = {e.line: e.said() for e in result.errors}
+    assert len(result.errors) == 2
+    url_line = lines.index("### Resource Url") + 1
+    assert "'### Resource Url' is not one of the form's questions" in said[url_line]
+    assert "write the heading as '### Resource URL'" in said[url_line]
+    assert "'### Notes'" in said[lines.index("### Notes") + 1]
+    # the answer above it is not run together with the stray heading's answer
+    assert not any(text.startswith("Resource year:") for text in said.values())
