@@ -106,6 +106,34 @@ CASES = {
              "K-3"),
         ],
     ),
+    "a missing --- line, and more": (
+        {"content/exemplars/book-tasting.md": (
+            "title: Book tasting\n"  # 1: the opening --- is missing
+            "theme: A\n"
+            "level: leadin\n"  # 3
+            'summary: "Students sample a table of books like a menu."\n'
+            "grades: K-3, 4-6\n"  # 5
+            "---\n\nStory.\n"),
+         "content/exemplars/genius-hour.md": (
+            "---\n"
+            'title: "Genius hour"\n'
+            "theme: A\n"
+            "level: leading\n"
+            "resources:\n"
+            "  - title: Genius hour guide\n"
+            "    url: ftp://example.org/guide\n"  # 7
+            "\n"
+            "## What it shows\n"  # 9: the closing --- is missing (and summary, after level)
+            "\nStory.\n")},
+        [
+            ("content/exemplars/book-tasting.md", 1, "does not start with a line '---'", "add"),
+            ("content/exemplars/book-tasting.md", 3, "phase", "leading"),
+            ("content/exemplars/book-tasting.md", 5, "grades", '["K-3", "4-6"]'),
+            ("content/exemplars/genius-hour.md", 7, "`url`", "https://"),
+            ("content/exemplars/genius-hour.md", 9, "not closed by a line '---'", "add a line"),
+            ("content/exemplars/genius-hour.md", 5, "`summary` is missing", "below `level`"),
+        ],
+    ),
     "several cells": (
         {"content/exemplars/co-teaching.md": (
             "---\n"
