@@ -461,14 +461,15 @@ def _exemplar_cells(
         wanted = [((), None, None)]
     keys = []
     for at, theme, level in wanted:
-        theme_id = _theme_id(doc, at, theme, standard, problems)
+        theme_id = _theme_id(doc, at, theme, standard, problems, levels)
         level_id = _level_id(doc, at, level, levels, problems)
         if theme_id and level_id:
             keys.append(CellKey(standard.id, theme_id, level_id))
     return tuple(dict.fromkeys(keys))
 
 
-def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, problems: Problems):
+def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, problems: Problems,
+              levels: tuple[Level, ...] = ()):
     ids = [t.id for t in standard.themes]
     if theme is None:
         if at or _given(doc, (*at, "theme")):  # a cell reports its own missing fields
@@ -482,6 +483,14 @@ def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, proble
             return candidate.id
     by_title = {slugify(t.title): t.id for t in standard.themes}
     line = doc.line_of(*at, "theme")
+    code = re.fullmatch(r"([A-Za-z])\s*(\d)", theme)
+    named = code and next((t for t in standard.themes if t.code.upper() == code[1].upper()), None)
+    if named:  # 'A3': the code a cell shows on the site
+        phase = next((lv.id for lv in levels if str(lv.order) == code[2]), "")
+        problems.add(doc.path, line, f"'{theme}' is the code of a cell, not a theme",
+                     f"write the theme and the phase apart: theme: {named.id}"
+                     + (f" and level: {phase}" if phase else ""), key=(*at, "theme"))
+        return None
     if slugify(theme) in by_title or slugify(theme) in ids:  # the title written out, or near it
         right = by_title.get(slugify(theme), slugify(theme))
         problems.add(doc.path, line, f"unknown theme '{theme}'",

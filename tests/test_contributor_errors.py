@@ -124,8 +124,11 @@ CASES = {
             "    url: ftp://example.org/guide\n"  # 7
             "\n"
             "## What it shows\n"  # 9: the closing --- is missing (and summary, after level)
-            "\nStory.\n")},
+            "\nStory.\n"),
+         "content/exemplars/podcast-club.md": (
+            '---\ntitle: "Podcast club"\ntheme: B2\nlevel: evolving\nsummary: "s"\n---\n\nStory.\n')},
         [
+            ("content/exemplars/podcast-club.md", 3, "code of a cell", "theme: design and level: evolving"),
             ("content/exemplars/book-tasting.md", 1, "does not start with a line '---'", "add"),
             ("content/exemplars/book-tasting.md", 3, "phase", "leading"),
             ("content/exemplars/book-tasting.md", 5, "grades", '["K-3", "4-6"]'),
