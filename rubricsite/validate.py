@@ -152,8 +152,10 @@ def _check_value(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problem
 
 def _text(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
     if isinstance(value, (dict, list)):
+        fix = (f"write it on one line after the colon, in quotes: {at[-1]}: \"…\""
+               if isinstance(at[-1], str) else "write it as text, in quotes: \"…\"")
         problems.add(doc.path, doc.line_of(*at), f"{wording.field_name(at)} should be plain text",
-                     f"write it on one line after the colon, in quotes: {at[-1]}: \"...\"", key=at)
+                     fix, key=at)
         return None
     return str(value).strip() if not isinstance(value, bool) else str(value).lower()
 
@@ -388,7 +390,8 @@ def to_exemplar(
     if doc.data is None and doc.problems:
         return None
     if doc.data is None:
-        problems.add(source.path, 1, "front matter is empty", "add at least title, theme, level, summary")
+        problems.add(source.path, 1, "the fields between the two '---' lines are empty",
+                     'add at least these lines: title: "…", theme: …, level: …, summary: "…"')
         return None
     if not isinstance(doc.data, dict):  # its one error says so; a list of missing fields would be noise
         check_fields(doc, fields.EXEMPLAR, problems)
