@@ -12,7 +12,7 @@ import posixpath
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from . import urls
@@ -86,7 +86,10 @@ def rel_target_known(target: str, known: frozenset[str]) -> bool:
 def _hint(target: str, from_url: str, known: frozenset[str], absolute: bool = False) -> str:
     pages = [p.removesuffix("index.html") for p in known if p.endswith("index.html")]
     wanted = (resolve(target, from_url) or "").removesuffix("index.html")
-    near = closest(wanted, pages + [p for p in known if not p.endswith("index.html")])
+    # a file is suggested only for a file of its kind: 'photo.jpg' is not a misspelt 'js/site.js'
+    kind = PurePosixPath(wanted).suffix
+    files = [p for p in known if not p.endswith("index.html") and PurePosixPath(p).suffix == kind]
+    near = closest(wanted, (pages if not kind else []) + files)
     if near:
         return f"did you mean '{'/' + near if absolute else urls.relative_url('/' + near, from_url)}'?"
     return "link to a page of this site, or write the full https:// address of another site"
