@@ -12,6 +12,7 @@ from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
 from . import __version__
+from .prose import Prose
 
 EXTENSIONS = ["extra", "sane_lists", "toc", "smarty"]
 EXTENSION_CONFIGS = {
@@ -119,16 +120,26 @@ def make_converter(quick: bool = True) -> markdown.Markdown:
 
 
 _converter: markdown.Markdown | None = None
+_prose: Prose | None = None
 
 
 def to_html(source: str) -> str:
     """Contributor Markdown as sanitised HTML; headings one level down (the page owns the h1)."""
-    global _converter  # one converter per process: building one costs more than converting
+    global _converter, _prose  # one converter per process: building one costs more than converting
     if _converter is None:
         _converter = make_converter()
-    html = _converter.reset().convert(source).replace("<h1", "<h2").replace("</h1>", "</h2>")
+        # plain prose skips Python-Markdown's passes: same HTML, checked against this version
+        _prose = Prose(_converter) if markdown.__version__ == TRIGGERS_CHECKED_WITH else None
+    html = _prose.convert(source) if _prose is not None else None
+    if html is None:
+        html = _converter.reset().convert(source)
+    return sanitize(html)
+
+
+def sanitize(html: str) -> str:
+    """Python-Markdown's HTML made safe: only the allowed tags, attributes and URL schemes."""
     return nh3.clean(
-        html,
+        html.replace("<h1", "<h2").replace("</h1>", "</h2>"),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
