@@ -57,7 +57,7 @@ class Prose:
                         for p in patterns]
 
     def convert(self, source: str) -> str | None:
-        text = source.rstrip("\n")
+        text = source.strip("\n")  # blank lines around a story change nothing
         if not text or _REFUSED.search(text):
             return None
         out: list[str] = []
