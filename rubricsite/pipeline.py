@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib.metadata
 import os
 import pickle
 import time
@@ -31,12 +30,11 @@ from .render import (
     template_dirs,
     tree_digest,
 )
-from .search_index import BUNDLE, SEARCHABLE, stage_search_index
+from .search_index import BUNDLE, ENTRY, FORMAT, SEARCHABLE, stage_search_index
 from .validate import to_exemplar, to_site
 from .write import Stage, existing_files, staged_output
 
 STATE_VERSION = 1
-_PAGEFIND = importlib.metadata.version("pagefind")  # a new indexer may write other bytes
 
 
 @dataclass
@@ -397,19 +395,20 @@ class Builder:
                             fingerprints: dict[str, str], search: bool) -> None:
         """The search index, from the cache when the same searchable pages were indexed before.
 
-        Pagefind takes longer than drawing every page from cached Markdown (~15 s at 10,000
-        exemplars), and its bundle depends only on the bytes of the searchable pages, which
-        their fingerprints stand for: a full build with a warm cache (CI) copies it back.
+        The index depends only on the bytes of the searchable pages, which their fingerprints
+        stand for: a full build with a warm cache (CI) copies it back instead of reading every
+        searchable page again.
         """
         assert self.site is not None
         searchable = [p for p in pages if p.kind in SEARCHABLE]
-        has_bundle = stage.exists(f"{BUNDLE}/pagefind-entry.json")
+        has_bundle = stage.exists(f"{BUNDLE}/{ENTRY}")
         remake = search and (not has_bundle or any(p.url in drawn for p in searchable))
         if not remake or self.cache is None:
             stage_search_index(stage, pages, _Drawn(stage, drawn), rebuild=search,
                                language=self.site.config.language)
             return
-        h = hashlib.blake2b(repr((_PAGEFIND, self.site.config.language)).encode(), digest_size=16)
+        h = hashlib.blake2b(repr((FORMAT, __version__, self.site.config.language)).encode(),
+                            digest_size=16)
         for page in searchable:
             h.update(f"{page.url}\0{fingerprints[page.url]}\0".encode())
         saved = self.cache / "search" / f"{h.hexdigest()}.pickle"

@@ -1,26 +1,38 @@
-"""The search index: Pagefind's static bundle for exemplar, indicator and theme pages.
+"""The search index: a compact static index of exemplar, indicator and theme pages.
 
-Pagefind (PyPI `pagefind[bin]`) ships its indexer as a binary inside the wheel, so indexing runs
-offline. A page joins the index by carrying `data-pagefind-body` (only exemplar.html, cell.html and
-theme.html do); its type, cell code and title come from `data-pagefind-meta` attributes that
-base.html writes from the page's `search_meta` (see plan.py).
+A page joins the index by marking what should be searched with `data-pagefind-body` (exemplar.html,
+cell.html and theme.html do); its type, cell code and title come from the `data-pagefind-meta`
+spans that base.html writes from the page's `search_meta` (see plan.py). The attribute names are
+Pagefind's, whose markup the templates kept when the site stopped running Pagefind itself.
 
-Pagefind holds everything it indexes in memory until it writes (about 0.2 MB a page, so 2 GB at
-10,000 exemplars) and uses one core for most of its work. A large site is therefore indexed in
-shards of SHARD_SIZE pages, two at a time: the first is the bundle search.js imports, the others
-sit in pagefind/shards/<n>/ and are listed in pagefind/shards.json for the page to merge in.
+What the build writes into BUNDLE/, read by assets/js/search-engine.js:
+
+- `index.json`: the format, the number of pages, pages per file, and the term files there are;
+- `terms/<key>.json`: for every word that starts with `key` (its first two letters, in hex), the
+  pages holding it as `[page gap, weight, page gap, weight, …]`, weight being the word's BM25
+  share (times 100) in that page, so a query costs one small file per word;
+- `pages/<n>.json`: PAGES_PER_FILE pages each as `[url, title, type, code, text]`, fetched only for
+  the results on screen, for their titles and a sentence around the words found.
+
+Words are compared folded (lower case, accents dropped) and with the plural `s` taken off, the same
+way in Python and in search-engine.js (tests/test_search_engine.py checks both agree); a query word
+also finds longer words it begins (`partner` finds `partnerships`). Indexing 10,000 exemplars this
+way takes a few seconds of Python where Pagefind took most of a clean build.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
+import html
 import json
-import os
+import re
 import shutil
-import subprocess
-import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import unicodedata
+from array import array
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import urls
@@ -28,64 +40,179 @@ from .plan import Page
 from .write import Stage, existing_files
 
 SEARCHABLE = frozenset({"exemplar", "indicator", "theme"})  # Page.kind values search shows
-BUNDLE = "pagefind"  # the bundle's folder in the output; search.html imports BUNDLE/pagefind.js
+BUNDLE = "search-index"  # the index's folder in the output; search.html points the engine here
+ENTRY = "index.json"  # the file that says an index is there and what it holds
 MARKER = b"data-pagefind-body"
-# Pagefind also writes its ready-made UIs; the site draws its own (assets/js/search.js)
-UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
-# a merged shard is searched with the first bundle's code and engine, so it needs only its data
-CODE = ("pagefind.js", "pagefind-worker.js")
-SHARD_SIZE = 600  # pages per Pagefind run: ~120 MB and ~1.3 s each on our machines
-SHARD_LIST = "shards.json"  # bundle-relative folders of the shards after the first
+FORMAT = 1  # bump when the files change shape: it is part of every cache key of the index
+PAGES_PER_FILE = 8  # a result page of 20 hits fetches at most 20 small files
+TITLE_WEIGHT = 3  # a word in the title counts as often again as this
+_K1, _B = 1.2, 0.75  # BM25's usual constants
+
+_OPEN = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_META = re.compile(r'data-pagefind-meta="([^":]*):([^"]*)"')
+_BLOCK_TAG = re.compile(r"</?(?:p|li|h[1-6]|div|dd|dt|blockquote|br|td|th|tr|aside|header|section"
+                        r"|ul|ol|dl|figure|figcaption|pre|table|article|nav|footer|summary)\b[^>]*>")
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 class SearchIndexError(RuntimeError):
-    """Pagefind could not index the site; the message says what it reported."""
+    """The index could not be made; the message says why."""
 
 
-def is_searchable(html: bytes) -> bool:
+def is_searchable(page_html: bytes) -> bool:
     """Whether a page asks to be indexed (the templates mark exemplars, indicators and themes)."""
-    return MARKER in html
+    return MARKER in page_html
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", char)
+                   if not unicodedata.category(c).startswith("M"))
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: `Québec` and `quebec` are the same word to search."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return text.translate({ord(c): _fold_char(c) for c in set(text) if ord(c) > 127})
+
+
+def stem(word: str) -> str:
+    """The word without a plural ending; search-engine.js has the same rule."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """The searchable words of a text, in order."""
+    return [stem(w) for w in _WORD.findall(fold(text))]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What the index keeps of one page."""
+
+    url: str
+    meta: Mapping[str, str]
+    text: str  # the marked parts as plain text, one block a line
+
+
+def page_record(url: str, page_html: str) -> Record | None:
+    """The searchable text and meta of a page; None when nothing on it is marked."""
+    parts = []
+    for opening in _OPEN.finditer(page_html):
+        parts.append(_element(page_html, opening))
+    if not parts:
+        return None
+    meta = {html.unescape(k): html.unescape(v) for k, v in _META.findall(page_html)}
+    text = html.unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", "\n".join(parts))))
+    lines = (" ".join(_SPACES.sub(" ", line).split()) for line in text.split("\n"))
+    return Record(url, meta, "\n".join(line for line in lines if line))
+
+
+def _element(page_html: str, opening: re.Match[str]) -> str:
+    """The inside of the element that opening starts, nested elements of its kind counted."""
+    tag = opening.group(1)
+    nested = re.compile(rf"<(/?){tag}\b[^>]*>")
+    depth, at = 1, opening.end()
+    for m in nested.finditer(page_html, opening.end()):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            return page_html[opening.end(): m.start()]
+        at = m.end()
+    return page_html[opening.end(): at]
+
+
+class _Index:
+    """Postings built page by page, held as compact arrays (10,000 pages hold ~3 million)."""
+
+    def __init__(self) -> None:
+        self.pages: list[int] = []  # length (in words) by page number
+        self.postings: dict[str, tuple[array, array]] = {}  # term -> (pages, counts)
+
+    def add(self, record: Record) -> None:
+        number = len(self.pages)
+        words = terms(record.text)
+        counts = Counter(words)
+        for word in terms(record.meta.get("title", "")):
+            counts[word] += TITLE_WEIGHT
+        self.pages.append(len(words) or 1)
+        for word, count in counts.items():
+            entry = self.postings.get(word)
+            if entry is None:
+                entry = self.postings[word] = (array("I"), array("H"))
+            entry[0].append(number)
+            entry[1].append(min(count, 65535))
+
+    def term_files(self) -> dict[str, bytes]:
+        """The term files by key, each term's postings as gaps and weights."""
+        average = sum(self.pages) / max(len(self.pages), 1)
+        lengths = self.pages
+        by_key: dict[str, list[str]] = {}
+        for word in sorted(self.postings):
+            pages, counts = self.postings[word]
+            flat, last = [], 0
+            for page, count in zip(pages, counts, strict=True):
+                norm = _K1 * (1 - _B + _B * lengths[page] / average)
+                flat += (page - last, max(1, round(100 * count * (_K1 + 1) / (count + norm))))
+                last = page
+            by_key.setdefault(_key(word), []).append(
+                f"{json.dumps(word, ensure_ascii=False)}:[{','.join(map(str, flat))}]")
+        return {key: ("{" + ",".join(entries) + "}").encode() for key, entries in by_key.items()}
+
+
+def _key(word: str) -> str:
+    """The term file a word lives in: its first two characters, in hex (safe in any URL)."""
+    return word[:2].encode("utf-8").hex()
 
 
 def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> list[tuple[str, bytes]]:
-    """The Pagefind bundle for (site URL, HTML) pages, as (output path, bytes) to stage.
+    """The index for (site URL, HTML) pages, as (output path, bytes) to stage.
 
     URLs are site URLs ("/exemplars/x/"): the search page maps them onto wherever the site is
-    served, so the index is the same under any path prefix. Pages are cut into shards in the
-    order given, so that order must not vary from build to build.
+    served, so the index is the same under any path prefix. Pages are numbered in the order
+    given, so that order must not vary from build to build.
     """
-    with tempfile.TemporaryDirectory(prefix="rubricsite-search-") as tmp:
-        jobs: list[tuple[Path, Path]] = []
-        held = 0  # pages in the newest shard
-        # written as they come and never held: 10,000 pages are 120 MB of HTML
-        for url, html in pages:
-            if not is_searchable(html):
-                continue
-            if not jobs or held == SHARD_SIZE:
-                number = len(jobs)
-                jobs.append((Path(tmp) / f"site-{number}", Path(tmp) / f"bundle-{number}"))
-                held = 0
-            # Pagefind reads a folder far faster than file by file (~100 ms a file through its
-            # API), and the same files in a folder give the same bundle, byte for byte
-            target = jobs[-1][0] / urls.output_path(url)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html)
-            held += 1
-        if not jobs:
-            return []  # nothing to search: no bundle, and the search page says it cannot load
-        _write_bundles(jobs, language, parallel=min(2, os.cpu_count() or 1))
-        files = []
-        for number, (_, bundle) in enumerate(jobs):
-            prefix = BUNDLE if number == 0 else f"{BUNDLE}/{_shard_folder(number)}"
-            files += [(f"{prefix}/{rel}", (bundle / rel).read_bytes())
-                      for rel in _bundle_files(bundle, engine=number == 0)]
-    listing = [f"{_shard_folder(n)}/" for n in range(1, len(jobs))]  # [] for a small site
-    files.append((f"{BUNDLE}/{SHARD_LIST}", json.dumps(listing).encode()))
+    index = _Index()
+    files: list[tuple[str, bytes]] = []
+    held: list[list[str]] = []
+    for url, page_html in pages:
+        if not is_searchable(page_html):
+            continue
+        record = page_record(url, page_html.decode("utf-8"))
+        if record is None:
+            continue
+        index.add(record)
+        meta = record.meta
+        held.append([url, meta.get("title", ""), meta.get("type", ""), meta.get("code", ""),
+                     record.text])
+        if len(held) == PAGES_PER_FILE:  # written as they come: 10,000 stories are 40 MB of text
+            files.append(_pages_file(len(index.pages) - 1, held))
+            held = []
+    if not index.pages:
+        return []  # nothing to search: no index, and the search page says it cannot load
+    if held:
+        files.append(_pages_file(len(index.pages) - 1, held))
+    term_files = index.term_files()
+    files += [(f"{BUNDLE}/terms/{key}.json", data) for key, data in term_files.items()]
+    entry = {"format": FORMAT, "language": language, "pages": len(index.pages),
+             "pages_per_file": PAGES_PER_FILE, "keys": sorted(term_files)}
+    files.append((f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()))
     return sorted(files)
 
 
-def _shard_folder(number: int) -> str:
-    return f"shards/{number}"
+def _pages_file(last: int, held: list[list[str]]) -> tuple[str, bytes]:
+    number = last // PAGES_PER_FILE
+    return (f"{BUNDLE}/pages/{number}.json",
+            json.dumps(held, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 def stage_search_index(
@@ -96,12 +223,13 @@ def stage_search_index(
     rebuild: bool = True,
     language: str = "en",
 ) -> None:
-    """Stage the bundle with the pages: made anew when a searchable page was drawn, else kept.
+    """Stage the index with the pages: made anew when a searchable page was drawn, else kept.
 
-    rebuild=False (serve's quick rebuilds) keeps the last bundle as it is, even if stale.
+    rebuild=False (serve's quick rebuilds) keeps the last index as it is, even if stale.
     """
-    entry = stage.output / BUNDLE / "pagefind-entry.json"
-    # in URL order: shards are cut in the order given, and a rebuild must cut them as a clean build
+    entry = stage.output / BUNDLE / ENTRY
+    # in URL order: pages are numbered in the order given, and a rebuild must number them as a
+    # clean build does
     searchable = sorted((p for p in pages if p.kind in SEARCHABLE), key=lambda p: p.url)
     has_bundle = not stage.clean and entry.is_file()
     # a searchable page that was not redrawn has the same bytes as last time, and a deleted
@@ -112,14 +240,14 @@ def stage_search_index(
         return
     if not rebuild:
         return
-    html = ((p.url, rendered.get(p.url) or (stage.output / urls.output_path(p.url)).read_bytes())
-            for p in searchable)
-    for path, data in search_bundle(html, language):
+    page_html = ((p.url, rendered.get(p.url) or (stage.output / urls.output_path(p.url)).read_bytes())
+                 for p in searchable)
+    for path, data in search_bundle(page_html, language):
         stage.put(path, data)
 
 
 def index_search(output_dir: Path, language: str = "en") -> None:
-    """Index an already built site in place: output_dir/pagefind/ is replaced as a whole.
+    """Index an already built site in place: output_dir/BUNDLE/ is replaced as a whole.
 
     For `serve`, which may skip the index on quick rebuilds and make it afterwards.
     """
@@ -131,9 +259,9 @@ def index_search(output_dir: Path, language: str = "en") -> None:
         rel = path.relative_to(output_dir).as_posix()
         if not rel.startswith(f"{BUNDLE}/"):
             found.append(("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel), path))
-    # in URL order, as a build cuts its shards; read one at a time, not all held
+    # in URL order, as a build numbers its pages; read one at a time, not all held
     files = search_bundle(((url, path.read_bytes()) for url, path in sorted(found)), language)
-    # build the new bundle beside the old one, then swap, so a reader never sees half of each
+    # build the new index beside the old one, then swap, so a reader never sees half of each
     fresh = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=output_dir))
     try:
         for rel, data in files:
@@ -154,41 +282,3 @@ def index_search(output_dir: Path, language: str = "en") -> None:
         shutil.rmtree(retired, ignore_errors=True)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
-
-
-def _write_bundles(jobs: Sequence[tuple[Path, Path]], language: str, parallel: int) -> None:
-    """Index each (site folder, bundle folder), `parallel` Pagefind processes at a time."""
-    with concurrent.futures.ThreadPoolExecutor(max_workers=parallel) as pool:
-        for done in [pool.submit(_write_bundle, site, bundle, language) for site, bundle in jobs]:
-            done.result()  # the first failure, if any, raised here
-
-
-def _write_bundle(site: Path, bundle: Path, language: str) -> None:
-    # Pagefind's own command, not its Python API: the API stops the indexer as soon as it has
-    # answered "written", and under load that cut off files still being written (an empty
-    # pagefind-entry.json at 10,000 exemplars). The command exits only when it has finished.
-    # --force-language: one index for the whole site, whatever a page's lang says
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle),
-               "--force-language", language, "--silent"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise SearchIndexError(f"pagefind could not start: {exc}") from exc
-    if done.returncode != 0 or not (bundle / "pagefind-entry.json").is_file():
-        said = (done.stderr or done.stdout).strip() or f"exit status {done.returncode}"
-        raise SearchIndexError(f"pagefind could not index the site: {said}")
-
-
-def _bundle_files(folder: Path, engine: bool) -> Iterator[str]:
-    # Pagefind writes a search engine (wasm) per language it knows; the entry file names the
-    # ones this index uses, and only those are ever downloaded
-    entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
-    engines = {f"wasm.{lang['wasm']}.pagefind" for lang in entry["languages"].values()}
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.name.startswith(UNUSED):
-            continue
-        if path.name.startswith("wasm.") and (not engine or path.name not in engines):
-            continue
-        if path.name in CODE and not engine:
-            continue
-        yield path.relative_to(folder).as_posix()
