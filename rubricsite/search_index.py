@@ -7,10 +7,11 @@ Pagefind's, whose markup the templates kept when the site stopped running Pagefi
 
 What the build writes into BUNDLE/, read by assets/js/search-engine.js:
 
-- `index.json`: the format, the number of pages, pages per file, and the term files there are;
+- `index.json`: the format, the number of pages, pages per file, the term files there are, and
+  each page's length in words (for BM25's length norm);
 - `terms/<key>.json`: for every word that starts with `key` (its first two letters, in hex), the
-  pages holding it as `[page gap, weight, page gap, weight, …]`, weight being the word's BM25
-  share (times 100) in that page, so a query costs one small file per word;
+  pages holding it as `[page gap, count, page gap, count, …]` (a title word counts 1 +
+  TITLE_WEIGHT times), so a query costs one small file per word;
 - `pages/<n>.json`: PAGES_PER_FILE pages each as `[url, title, type, code, text]`, fetched only for
   the results on screen, for their titles and a sentence around the words found.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import html
 import json
+import operator
 import re
 import shutil
 import tempfile
@@ -43,18 +45,19 @@ SEARCHABLE = frozenset({"exemplar", "indicator", "theme"})  # Page.kind values s
 BUNDLE = "search-index"  # the index's folder in the output; search.html points the engine here
 ENTRY = "index.json"  # the file that says an index is there and what it holds
 MARKER = b"data-pagefind-body"
-FORMAT = 1  # bump when the files change shape: it is part of every cache key of the index
+FORMAT = 2  # bump when the files change shape: it is part of every cache key of the index
 PAGES_PER_FILE = 8  # a result page of 20 hits fetches at most 20 small files
 TITLE_WEIGHT = 3  # a word in the title counts as often again as this
-_K1, _B = 1.2, 0.75  # BM25's usual constants
 
+_MARK = MARKER.decode()
 _OPEN = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
+_NESTED = {tag: re.compile(rf"<(/?){tag}\b[^>]*>") for tag in ("article", "div", "h1", "ol", "ul")}
 _META = re.compile(r'data-pagefind-meta="([^":]*):([^"]*)"')
 _BLOCK_TAG = re.compile(r"</?(?:p|li|h[1-6]|div|dd|dt|blockquote|br|td|th|tr|aside|header|section"
                         r"|ul|ol|dl|figure|figcaption|pre|table|article|nav|footer|summary)\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
 _WORD = re.compile(r"[^\W_]+")
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 class SearchIndexError(RuntimeError):
@@ -67,8 +70,8 @@ def is_searchable(page_html: bytes) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _fold_char(char: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", char)
+def _fold_run(run: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", run)
                    if not unicodedata.category(c).startswith("M"))
 
 
@@ -77,7 +80,8 @@ def fold(text: str) -> str:
     text = text.lower()
     if text.isascii():
         return text
-    return text.translate({ord(c): _fold_char(c) for c in set(text) if ord(c) > 127})
+    # only the runs of other characters are looked at: most text is ASCII around curly quotes
+    return _NOT_ASCII.sub(lambda m: _fold_run(m.group()), text)
 
 
 def stem(word: str) -> str:
@@ -93,7 +97,45 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """The searchable words of a text, in order."""
-    return [stem(w) for w in _WORD.findall(fold(text))]
+    return [_stem(w) for w in _WORD.findall(fold(text))]
+
+
+def _term_counts(text: str) -> Counter[str]:
+    """How often each searchable word occurs in a text: terms() counted, five times faster.
+
+    Folding turns the other characters into letters or spaces, and ASCII text is then cut at
+    whatever is not a letter or digit by str.translate, whose ASCII path is far quicker than
+    the regex.
+    """
+    text = text.lower()
+    if not text.isascii():
+        text = _NOT_ASCII.sub(lambda m: _fold_words(m.group()), text)
+    words = text.translate(_ASCII_BREAKS).split() if text.isascii() else _WORD.findall(text)
+    counts: Counter[str] = Counter()
+    for word, count in Counter(words).items():
+        counts[_stem(word)] += count
+    return counts
+
+
+@lru_cache(maxsize=4096)
+def _fold_words(run: str) -> str:
+    return "".join(c if c.isalnum() else " " for c in _fold_run(run))
+
+
+# every ASCII character that is not a letter or digit, as a space (what _WORD does not take)
+_ASCII_BREAKS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+_stems: dict[str, str] = {}
+
+
+def _stem(word: str) -> str:
+    found = _stems.get(word)
+    if found is None:
+        if len(_stems) > 200_000:  # a site's vocabulary is far smaller; never grow without end
+            _stems.clear()
+        found = _stems[word] = stem(word)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,43 +150,48 @@ class Record:
 def page_record(url: str, page_html: str) -> Record | None:
     """The searchable text and meta of a page; None when nothing on it is marked."""
     parts = []
-    for opening in _OPEN.finditer(page_html):
-        parts.append(_element(page_html, opening))
+    at = page_html.find(_MARK)
+    while at != -1:
+        start = page_html.rfind("<", 0, at)
+        opening = _OPEN.match(page_html, start)
+        if opening is None:
+            break
+        inside, end = _element(page_html, opening)
+        parts.append(inside)
+        at = page_html.find(_MARK, end)
     if not parts:
         return None
     meta = {html.unescape(k): html.unescape(v) for k, v in _META.findall(page_html)}
     text = html.unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", "\n".join(parts))))
-    lines = (" ".join(_SPACES.sub(" ", line).split()) for line in text.split("\n"))
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return Record(url, meta, "\n".join(line for line in lines if line))
 
 
-def _element(page_html: str, opening: re.Match[str]) -> str:
-    """The inside of the element that opening starts, nested elements of its kind counted."""
-    tag = opening.group(1)
-    nested = re.compile(rf"<(/?){tag}\b[^>]*>")
-    depth, at = 1, opening.end()
+def _element(page_html: str, opening: re.Match[str]) -> tuple[str, int]:
+    """The inside of the element that opening starts (nested ones of its kind counted), and
+    where it ends."""
+    nested = _NESTED.get(opening.group(1)) or re.compile(rf"<(/?){opening.group(1)}\b[^>]*>")
+    depth = 1
     for m in nested.finditer(page_html, opening.end()):
         depth += -1 if m.group(1) else 1
         if depth == 0:
-            return page_html[opening.end(): m.start()]
-        at = m.end()
-    return page_html[opening.end(): at]
+            return page_html[opening.end(): m.start()], m.end()
+    return page_html[opening.end():], len(page_html)
 
 
 class _Index:
     """Postings built page by page, held as compact arrays (10,000 pages hold ~3 million)."""
 
     def __init__(self) -> None:
-        self.pages: list[int] = []  # length (in words) by page number
+        self.lengths: list[int] = []  # words by page number, for BM25's length norm
         self.postings: dict[str, tuple[array, array]] = {}  # term -> (pages, counts)
 
     def add(self, record: Record) -> None:
-        number = len(self.pages)
-        words = terms(record.text)
-        counts = Counter(words)
-        for word in terms(record.meta.get("title", "")):
-            counts[word] += TITLE_WEIGHT
-        self.pages.append(len(words) or 1)
+        number = len(self.lengths)
+        counts = _term_counts(record.text)
+        self.lengths.append(sum(counts.values()))
+        for word, count in _term_counts(record.meta.get("title", "")).items():
+            counts[word] += TITLE_WEIGHT * count
         for word, count in counts.items():
             entry = self.postings.get(word)
             if entry is None:
@@ -153,17 +200,13 @@ class _Index:
             entry[1].append(min(count, 65535))
 
     def term_files(self) -> dict[str, bytes]:
-        """The term files by key, each term's postings as gaps and weights."""
-        average = sum(self.pages) / max(len(self.pages), 1)
-        lengths = self.pages
+        """The term files by key: each term's pages as gaps, each followed by its count there."""
         by_key: dict[str, list[str]] = {}
         for word in sorted(self.postings):
             pages, counts = self.postings[word]
-            flat, last = [], 0
-            for page, count in zip(pages, counts, strict=True):
-                norm = _K1 * (1 - _B + _B * lengths[page] / average)
-                flat += (page - last, max(1, round(100 * count * (_K1 + 1) / (count + norm))))
-                last = page
+            flat: list[int] = [0] * (2 * len(pages))
+            flat[0::2] = [pages[0], *map(operator.sub, pages[1:], pages)]
+            flat[1::2] = counts
             by_key.setdefault(_key(word), []).append(
                 f"{json.dumps(word, ensure_ascii=False)}:[{','.join(map(str, flat))}]")
         return {key: ("{" + ",".join(entries) + "}").encode() for key, entries in by_key.items()}
@@ -195,16 +238,16 @@ def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> l
         held.append([url, meta.get("title", ""), meta.get("type", ""), meta.get("code", ""),
                      record.text])
         if len(held) == PAGES_PER_FILE:  # written as they come: 10,000 stories are 40 MB of text
-            files.append(_pages_file(len(index.pages) - 1, held))
+            files.append(_pages_file(len(index.lengths) - 1, held))
             held = []
-    if not index.pages:
+    if not index.lengths:
         return []  # nothing to search: no index, and the search page says it cannot load
     if held:
-        files.append(_pages_file(len(index.pages) - 1, held))
+        files.append(_pages_file(len(index.lengths) - 1, held))
     term_files = index.term_files()
     files += [(f"{BUNDLE}/terms/{key}.json", data) for key, data in term_files.items()]
-    entry = {"format": FORMAT, "language": language, "pages": len(index.pages),
-             "pages_per_file": PAGES_PER_FILE, "keys": sorted(term_files)}
+    entry = {"format": FORMAT, "language": language, "pages": len(index.lengths),
+             "pages_per_file": PAGES_PER_FILE, "keys": sorted(term_files), "lengths": index.lengths}
     files.append((f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()))
     return sorted(files)
 

@@ -9,6 +9,8 @@ let entry = null; // index.json
 const termFiles = new Map(); // key -> Promise of { term: [gap, weight, ...] }
 const pageFiles = new Map(); // file number -> Promise of [[url, title, type, code, text], ...]
 const PREFIX_WEIGHT = 0.6; // a longer word a query word begins counts less than the word itself
+const K1 = 1.2, B = 0.75; // BM25's usual constants
+let averageLength = 1;
 
 export function fold(text) {
   return text.toLowerCase().normalize("NFKD").replace(/\p{M}+/gu, "");
@@ -40,7 +42,9 @@ export async function options(given) {
 }
 
 export async function init() {
-  if (!entry) entry = await fetchJson("index.json");
+  if (entry) return;
+  entry = await fetchJson("index.json");
+  averageLength = entry.lengths.reduce((a, b) => a + b, 0) / Math.max(entry.lengths.length, 1) || 1;
 }
 
 function termFile(word) {
@@ -64,11 +68,13 @@ async function scoresFor(word) {
     if (!exact && !(word.length > 1 && term.startsWith(word))) continue;
     const df = postings.length / 2;
     const idf = Math.log(1 + (entry.pages - df + 0.5) / (df + 0.5));
-    const factor = (exact ? 1 : PREFIX_WEIGHT) * idf / 100;
+    const factor = (exact ? 1 : PREFIX_WEIGHT) * idf;
     let page = 0;
     for (let i = 0; i < postings.length; i += 2) {
       page += postings[i];
-      const score = postings[i + 1] * factor;
+      const count = postings[i + 1];
+      const norm = K1 * (1 - B + (B * entry.lengths[page]) / averageLength);
+      const score = (factor * count * (K1 + 1)) / (count + norm);
       if (!(scores.get(page) >= score)) scores.set(page, score);
     }
   }
