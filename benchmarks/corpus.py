@@ -119,33 +119,25 @@ def _front_matter(rng: random.Random, index: int, title: str, theme: str, level:
     }
 
 
+# What `pelican-quickstart` writes (feeds off, pagination on), plus the content cache for the
+# cached runs: Pelican's own defaults otherwise, Markdown settings included
 PELICAN_CONF = '''\
 AUTHOR = "Benchmark"
 SITENAME = "Leading Learning"
+SITEURL = ""
 PATH = "content"
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
-RELATIVE_URLS = True
-DEFAULT_PAGINATION = 20
-FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-ARTICLE_URL = "exemplars/{slug}/"
-ARTICLE_SAVE_AS = "exemplars/{slug}/index.html"
-MARKDOWN = {
-    "extension_configs": {
-        "markdown.extensions.extra": {},
-        "markdown.extensions.sane_lists": {},
-        "markdown.extensions.toc": {"toc_depth": "2-4"},
-        "markdown.extensions.smarty": {},
-    },
-    "output_format": "html5",
-}
+LINKS = ()
+SOCIAL = ()
+DEFAULT_PAGINATION = 10
 CACHE_CONTENT = %(cache)s
 LOAD_CONTENT_CACHE = %(cache)s
-CONTENT_CACHING_LAYER = "reader"
 CACHE_PATH = "cache"
 '''
 
