@@ -41,7 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--output", type=Path, help=argparse.SUPPRESS)
 
     check = command("check", "check every file and report all problems; writes nothing")
-    check.add_argument("--format", choices=["text", "github", "json"], default="text")
+    check.add_argument("--format", choices=["text", "github", "json", "markdown"], default="text",
+                       help="markdown: a summary for a pull request's checks page")
+    check.add_argument("--line-links", default="", metavar="URL",
+                       help="with --format markdown: link each file under this address, e.g. "
+                       "https://github.com/OWNER/REPO/blob/COMMIT/")
     check.add_argument("--base-url", help=argparse.SUPPRESS)
 
     new = command("new", "write a ready-to-fill exemplar file for one cell")
@@ -91,8 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _print_errors(errors, fmt: str, root: Path) -> None:
-    print(format_errors(errors, fmt, root), file=sys.stdout if fmt != "text" else sys.stderr)
+def _print_errors(errors, fmt: str, root: Path, line_links: str = "") -> None:
+    print(format_errors(errors, fmt, root, line_links),
+          file=sys.stdout if fmt != "text" else sys.stderr)
     if fmt == "text":
         noun = "problem" if len(errors) == 1 else "problems"
         print(f"{len(errors)} {noun} found; nothing was written.", file=sys.stderr)
@@ -140,12 +145,14 @@ def _check(args, root: Path) -> int:
 
     site, errors = check_site(root, args.base_url)
     if errors:
-        _print_errors(errors, args.format, root)
+        _print_errors(errors, args.format, root, args.line_links)
         return EXIT_CONTENT
     for note in site.notes if site else ():
         print(note, file=sys.stderr)
     if args.format == "json":
         print("[]")
+    elif args.format == "markdown":
+        print(format_errors([], "markdown"))
     else:
         print("No problems found.")
     return EXIT_OK

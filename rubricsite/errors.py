@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 
 @dataclass
@@ -133,10 +134,40 @@ class Problems:
         return [unique[k] for k in sorted(unique)]
 
 
-def format_errors(errors: list[ContentError], fmt: str, root: Path | None = None) -> str:
-    """All errors in one of the `check --format` styles: text, github or json."""
+def format_errors(errors: list[ContentError], fmt: str, root: Path | None = None,
+                  line_links: str = "") -> str:
+    """All errors in one of the `check --format` styles: text, github, json or markdown (for a
+    pull request's job summary; `line_links` is the address files are linked under)."""
     if fmt == "json":
         return json.dumps([e.as_dict(root) for e in errors], indent=2, ensure_ascii=False)
     if fmt == "github":
         return "\n".join(e.github(root) for e in errors)
+    if fmt == "markdown":
+        return markdown_summary(errors, root, line_links)
     return "\n".join(e.text(root) for e in errors)
+
+
+def markdown_summary(errors: list[ContentError], root: Path | None, line_links: str = "") -> str:
+    """A job summary: every problem in the words `check` uses, each linked to its line."""
+    if not errors:
+        return "## No problems found\n"
+    noun = "problem" if len(errors) == 1 else "problems"
+    out = [f"## {len(errors)} {noun} to fix", "",
+           "Each line names the file, the line to change and, in brackets, the fix. Fix them all, "
+           "commit, and the check runs again.", ""]
+    for error in errors:
+        if error.option:
+            where = _md(error.option)
+        else:
+            shown = _shown(error.path, root)
+            where = f"{_md(shown)}, line {error.shown_line}"
+            if line_links:
+                where = f"[{where}]({line_links.rstrip('/')}/{quote(shown)}#L{error.shown_line})"
+        out.append(f"- {where}: {_md(error.said())}")
+    return "\n".join(out) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text shown as itself in Markdown: contributors' words can hold links, HTML or markup."""
+    text = " ".join(text.split())
+    return re.sub(r"([\\`*_{}\[\]<>()#|~!])", r"\\\1", text)

@@ -214,27 +214,6 @@ def edit_url(site: Site, exemplar: Exemplar) -> str:
     return f"{config.repository}/edit/{quote(config.branch)}/{quote(rel)}"
 
 
-def cell_links(site: Site, key: CellKey) -> dict[str, str] | None:
-    """What a cell page's 'Add an exemplar' box links to; None when no repository is set."""
-    if not site.config.repository:
-        return None
-    return {"new_file": new_file_url(site, key), "issue_form": issue_form_url(site.config),
-            "guide": _guide(site)}
-
-
-def exemplar_links(site: Site, exemplar: Exemplar) -> dict[str, str] | None:
-    """What an exemplar page's 'Suggest an edit' box links to; None when no repository is set."""
-    if not site.config.repository:
-        return None
-    return {"edit": edit_url(site, exemplar), "issue_form": issue_form_url(site.config),
-            "guide": _guide(site)}
-
-
-def _guide(site: Site) -> str:
-    """The contribute page's URL, or '' when the site has none."""
-    return "/contribute/" if any(p.slug == "contribute" for p in site.pages) else ""
-
-
 # --- CONTRIBUTING.md: the site's contribute page, for readers of the repository ----------------
 
 CONTRIBUTE_PAGE = Path("content") / "pages" / "contribute.md"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import PROJECT
@@ -179,3 +180,52 @@ def test_check_on_the_command_line_prints_one_line_each_and_no_traceback(make_si
     reported = [line for line in run.stderr.splitlines() if ": error: " in line]
     assert len(reported) == 8
     assert all(line.startswith("content/exemplars/reading-buddies.md:") for line in reported)
+
+
+def test_a_python_without_the_packages_gets_one_line_saying_what_to_run():
+    # -S: no site-packages, as with a system Python that never ran `make setup`
+    run = subprocess.run([sys.executable, "-S", "-E", "-s", "build.py", "check"], cwd=PROJECT,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "Traceback" not in run.stderr and run.stdout == ""
+    (line,) = run.stderr.splitlines()
+    assert line.startswith("rubricsite: error: this Python (")
+    assert "pyyaml" in line and "build.py check`" in line
+    assert "make setup" in line or ".venv/bin/python build.py check" in line
+
+
+def test_the_pull_request_summary_lists_every_problem_linked_to_its_line(make_site, tmp_path):
+    import yaml
+    from test_workflows import WORKFLOWS, _bash
+
+    root = make_site({"content/exemplars/reading-buddies.md": ISSUE_FILE,
+                      "content/exemplars/notes.txt": "notes"})
+    (root / "build.py").write_text((PROJECT / "build.py").read_text())
+    (root / ".venv" / "bin").mkdir(parents=True)
+    python = root / ".venv" / "bin" / "python"  # the runner's .venv, made by `make setup`
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    steps = yaml.safe_load((WORKFLOWS / "check.yml").read_text())["jobs"]["check"]["steps"]
+    step = next(s for s in steps if s.get("name") == "Check content")
+    summary = tmp_path / "summary.md"
+    links = "https://github.com/example/llc/blob/0123abc/"
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+           "GITHUB_STEP_SUMMARY": str(summary), "LINE_LINKS": links}
+    assert "${{" in step["env"]["LINE_LINKS"]  # set by GitHub; here by hand
+    result = _bash(step, env, root)
+    assert result.returncode == 1
+    annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    items = [line for line in summary.read_text().splitlines() if line.startswith("- ")]
+    assert len(items) == len(annotations) == 9
+    for item in items:
+        assert re.match(rf"- \[content/exemplars/[^\]]+, line \d+\]\({re.escape(links)}"
+                        r"content/exemplars/\S+#L\d+\): \S", item), item
+    assert any("use spaces, not a tab" in item for item in items)
+    assert any("the first resource's \\`url\\`" in item for item in items)
+
+
+def test_the_contribute_page_shows_no_placeholder_addresses_and_says_what_a_newcomer_sees():
+    text = (PROJECT / "content/pages/contribute.md").read_text(encoding="utf-8")
+    assert not re.search(r"OWNER|REPOSITORY|github\.com/[A-Z]", text)
+    assert "awaiting approval" in text  # a first-time contributor's checks wait for a maintainer
+    assert "starts no other workflow" in text  # the bot's pull request runs its own check

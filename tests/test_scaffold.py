@@ -164,8 +164,10 @@ def test_cell_page_links_to_a_prefilled_new_file(make_site, build, page):
     site, _ = check_site(root)
     key = next(k for k in site.cells if (k.theme, k.level) == ("design", "evolving"))
     assert query["value"] == [exemplar_template(site, key, "Your exemplar's title")]
+    # the form opens with the cell's standard, theme and phase chosen (by each field's id)
     assert links["Suggest an exemplar with a form"] == (
-        f"{REPO}/issues/new?template=suggest-exemplar.yml")
+        f"{REPO}/issues/new?template=suggest-exemplar.yml&standard=Sample&theme=B.%20Design"
+        "&phase=Evolving")
 
 
 def test_the_linked_template_left_as_it_is_names_each_placeholder(make_site, build, page):
@@ -207,6 +209,18 @@ def test_contribute_guide_is_linked_when_the_site_has_one(make_site, build, page
 def test_no_repository_no_links(make_site, build, page):
     out = build(make_site())
     assert page(out, "/sample/vision/leading/").select(".contribute-box") == []
+    assert page(out, "/exemplars/reading-buddies/").select(".contribute-box") == []
+
+
+def test_no_repository_an_empty_cell_invites_through_the_contribute_page(make_site, build, page):
+    root = make_site({"content/pages/contribute.md": "---\ntitle: Contribute\n---\n\nHow to help.\n"})
+    out = build(root)
+    cell = page(out, "/sample/vision/leading/")
+    assert "No exemplar shows this cell yet" in cell.select_one("p.empty").get_text()
+    box = cell.select_one("section.contribute-box")
+    hrefs = [a["href"] for a in box.select("a")]
+    assert hrefs == ["../../../contribute/"]  # no address of a repository that is not set
+    assert "Vision" in box.get_text() and "Leading" in box.get_text()
     assert page(out, "/exemplars/reading-buddies/").select(".contribute-box") == []
 
 
