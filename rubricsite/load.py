@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from yaml.constructor import SafeConstructor
 
 from .errors import ContentError, Problems
 from .frontmatter import reread
+from .incremental import file_key, meta_key
 from .wording import yaml_problem
 
 try:  # libyaml keeps line marks through compose and is several times faster
@@ -21,6 +23,17 @@ except ImportError:  # pragma: no cover - pure-Python fallback where libyaml is 
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 KeyPath = tuple[str | int, ...]
+BUILTIN = Path(__file__).parent  # the engine's own templates/ and assets/
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """Where templates are looked up, first match wins: the site's own, then the built-ins."""
+    return [d for d in (root / "templates", BUILTIN / "templates") if d.is_dir()]
+
+
+def asset_dirs(root: Path) -> list[Path]:
+    """Where assets come from; a site's file replaces the built-in file of the same name."""
+    return [d for d in (BUILTIN / "assets", root / "assets") if d.is_dir()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,71 +195,134 @@ def _front_matter_doc(path: Path, text: str) -> Doc:
         return Doc(path, data, lines, 2, 2 + text.count("\n") + 1, tuple(found) or (error,))
 
 
-def meta_key(path: Path) -> str:
-    """The input key of a file's front matter alone."""
-    return f"{path}#meta"
-
-
 def digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 class ParseCache:
-    """Parsed files from the last build keyed by path, size and mtime: a no-op rebuild reads nothing.
+    """Parsed files by path and digest of their text: a file whose text is unchanged is not parsed.
 
-    With `changed` given (serve: the file watcher names what changed), every other file is
-    taken from the cache without even a stat, so a rebuild costs the same at 10 or 10,000 files.
+    `stored` rows come from the store as JSON text and are checked here (a row that does not
+    decode to the shape of a parse is a miss, so a crafted row can only give what a file could);
+    `memory` holds what this process parsed before. With `changed` given (serve: the watcher
+    names what changed), a file not named is taken from memory without even being read, so a
+    rebuild costs the same at 10 or 10,000 files.
     """
 
-    def __init__(
-        self,
-        entries: dict[str, tuple[int, int, object]] | None = None,
-        changed: Iterable[Path] | None = None,
-    ) -> None:
-        self.entries = entries or {}
-        self.seen: dict[str, tuple[int, int, object]] = {}
+    def __init__(self, stored: Mapping[str, tuple[str, str]] | None = None,
+                 memory: Mapping[str, tuple[str, object]] | None = None,
+                 changed: Iterable[Path] | None = None) -> None:
+        self.stored = stored or {}
+        self.memory = memory or {}
         self.changed = None if changed is None else {str(p) for p in changed}
+        self.seen: dict[str, tuple[str, object]] = {}  # path -> (digest, parse): this read
+        self.new: dict[str, tuple[str, str]] = {}  # path -> (digest, JSON): rows for the store
 
-    def get(self, path: Path) -> object | None:
-        hit = self.entries.get(str(path))
-        if hit and self.changed is not None and str(path) not in self.changed:
-            self.seen[str(path)] = hit
-            return hit[2]
-        stat = path.stat()
-        if hit and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size:
-            self.seen[str(path)] = hit
-            return hit[2]
+    def untouched(self, path: Path) -> object | None:
+        """The last parse of a file the watcher did not name (None: read it)."""
+        hit = self.memory.get(str(path))
+        if hit is None or self.changed is None or str(path) in self.changed:
+            return None
+        self.seen[str(path)] = hit
+        return hit[1]
+
+    def get(self, path: Path, text_digest: str) -> object | None:
+        key = str(path)
+        hit = self.memory.get(key)
+        if hit is None or hit[0] != text_digest:
+            row = self.stored.get(key)
+            value = _from_plain(path, row[1], text_digest) if row and row[0] == text_digest else None
+            hit = (text_digest, value) if value is not None else None
+        if hit is not None:
+            self.seen[key] = hit
+            return hit[1]
         return None
 
-    def put(self, path: Path, value: object) -> None:
-        stat = path.stat()
-        self.seen[str(path)] = (stat.st_mtime_ns, stat.st_size, value)
+    def put(self, path: Path, text_digest: str, value: SourceFile | tuple[Doc, str]) -> None:
+        self.seen[str(path)] = (text_digest, value)
+        plain = _to_plain(value)
+        if plain is not None:
+            self.new[str(path)] = (text_digest, plain)
 
 
 def _load_yaml_file(path: Path, cache: ParseCache) -> tuple[Doc, str]:
-    hit = cache.get(path)
+    hit = cache.untouched(path)
     if hit is not None:
         return hit  # type: ignore[return-value]
     text = read_text(path)
-    result = (parse_yaml(path, text), digest(text))
-    cache.put(path, result)
+    text_digest = digest(text)
+    hit = cache.get(path, text_digest)
+    if isinstance(hit, tuple):
+        return hit
+    result = (parse_yaml(path, text), text_digest)
+    cache.put(path, text_digest, result)
     return result
 
 
 def read_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
-    """One exemplar or page file, from the cache when it has not changed; raises ContentError."""
-    return _load_markdown_file(path, cache)
-
-
-def _load_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
-    hit = cache.get(path)
+    """One exemplar or page file, from the cache when its text has not changed; raises ContentError."""
+    hit = cache.untouched(path)
     if hit is not None:
         return hit  # type: ignore[return-value]
     text = read_text(path)
+    text_digest = digest(text)
+    hit = cache.get(path, text_digest)
+    if isinstance(hit, SourceFile):
+        return hit
     meta, body, body_line, meta_digest = split_front_matter(path, text)
-    source = SourceFile(path, path.stem, meta, body, body_line, digest(text), meta_digest)
-    cache.put(path, source)
+    source = SourceFile(path, path.stem, meta, body, body_line, text_digest, meta_digest)
+    cache.put(path, text_digest, source)
     return source
+
+
+# --- parses as plain JSON for the store, and back, checking every part ---------------------
+
+
+def _to_plain(value: SourceFile | tuple[Doc, str]) -> str | None:
+    """JSON text of a parse; None when its YAML holds what JSON cannot carry exactly."""
+    if isinstance(value, SourceFile):
+        doc, extra = value.meta, {"body": value.body, "body_line": value.body_line,
+                                  "meta_digest": value.meta_digest}
+    else:
+        doc, extra = value[0], {}
+    if doc.problems or not _is_plain(doc.data):
+        return None  # broken, or e.g. a number as a key or a set: parsed again next time
+    lines = [[*keys, line] for keys, line in doc.lines.items()]
+    try:
+        return json.dumps({"data": doc.data, "lines": lines, "first": doc.first_line,
+                           "end": doc.end_line, **extra},
+                          ensure_ascii=False, allow_nan=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _is_plain(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_plain(v) for v in value)
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _from_plain(path: Path, text: str, text_digest: str) -> SourceFile | tuple[Doc, str] | None:
+    """A parse back from the store's JSON, or None when any part is not what _to_plain writes."""
+    try:
+        row = json.loads(text)
+        lines = {tuple(entry[:-1]): entry[-1] for entry in row["lines"]}
+        first, end = row["first"], row["end"]
+        doc = Doc(path, row["data"], lines, first, end)
+        if not all(isinstance(line, int) and all(isinstance(k, (str, int)) for k in keys)
+                   for keys, line in lines.items()) or not isinstance(first, int) \
+                or not isinstance(end, int):
+            return None
+        if "body" not in row:
+            return doc, text_digest
+        body, body_line, meta_digest = row["body"], row["body_line"], row["meta_digest"]
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
+    if not (isinstance(body, str) and isinstance(body_line, int) and isinstance(meta_digest, str)):
+        return None
+    return SourceFile(path, path.stem, doc, body, body_line, text_digest, meta_digest)
 
 
 def rubric_files(folder: Path, problems: Problems) -> list[Path]:
@@ -277,18 +353,18 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
         except ContentError as error:
             problems.extend([error])
             return None
-        digests[str(path)] = file_digest
+        digests[file_key(path)] = file_digest
         return doc
 
     def markdown_files(folder: Path) -> tuple[SourceFile, ...]:
         found = []
         for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
             try:
-                source = _load_markdown_file(path, cache)
+                source = read_markdown_file(path, cache)
             except ContentError as error:
                 problems.extend([error])
                 continue
-            digests[str(path)] = source.digest
+            digests[file_key(path)] = source.digest
             digests[meta_key(path)] = source.meta_digest
             found.append(source)
         return tuple(found)

@@ -1,9 +1,11 @@
 """The search index: a compact static index of exemplar, indicator and theme pages.
 
-A page joins the index by marking what should be searched with `data-pagefind-body` (exemplar.html,
-cell.html and theme.html do); its type, cell code and title come from the `data-pagefind-meta`
-spans that base.html writes from the page's `search_meta` (see plan.py). The attribute names are
-Pagefind's, whose markup the templates kept when the site stopped running Pagefind itself.
+Which pages are indexed is decided by `Page.searchable` (plan.py) alone; within such a page,
+`data-pagefind-body` marks the parts to index, and its type, cell code and title come from the
+`data-pagefind-meta` spans that base.html writes from the page's `search_meta`. The attribute
+names are Pagefind's, whose markup the templates kept when the site stopped running Pagefind.
+The index is data only: the code that reads it is an asset (assets/js/search-engine.js), so
+nothing the store keeps between builds (store.py) is ever run.
 
 What the build writes into BUNDLE/, read by assets/js/search-engine.js:
 
@@ -27,29 +29,22 @@ import html
 import json
 import operator
 import re
-import shutil
-import tempfile
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from . import urls
-from .plan import Page
-from .write import Stage, existing_files
 
-SEARCHABLE = frozenset({"exemplar", "indicator", "theme"})  # Page.kind values search shows
-BUNDLE = "search-index"  # the index's folder in the output; search.html points the engine here
+BUNDLE = urls.SEARCH_BUNDLE.strip("/")  # the index's folder in the output
 ENTRY = "index.json"  # the file that says an index is there and what it holds
-MARKER = b"data-pagefind-body"
+MARKER = "data-pagefind-body"
 FORMAT = 2  # bump when the files change shape: it is part of every cache key of the index
 PAGES_PER_FILE = 8  # a result page of 20 hits fetches at most 20 small files
 TITLE_WEIGHT = 3  # a word in the title counts as often again as this
 
-_MARK = MARKER.decode()
 _OPEN = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
 _NESTED = {tag: re.compile(rf"<(/?){tag}\b[^>]*>") for tag in ("article", "div", "h1", "ol", "ul")}
 _META = re.compile(r'data-pagefind-meta="([^":]*):([^"]*)"')
@@ -62,11 +57,6 @@ _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 class SearchIndexError(RuntimeError):
     """The index could not be made; the message says why."""
-
-
-def is_searchable(page_html: bytes) -> bool:
-    """Whether a page asks to be indexed (the templates mark exemplars, indicators and themes)."""
-    return MARKER in page_html
 
 
 @lru_cache(maxsize=4096)
@@ -150,7 +140,7 @@ class Record:
 def page_record(url: str, page_html: str) -> Record | None:
     """The searchable text and meta of a page; None when nothing on it is marked."""
     parts = []
-    at = page_html.find(_MARK)
+    at = page_html.find(MARKER)
     while at != -1:
         start = page_html.rfind("<", 0, at)
         opening = _OPEN.match(page_html, start)
@@ -158,7 +148,7 @@ def page_record(url: str, page_html: str) -> Record | None:
             break
         inside, end = _element(page_html, opening)
         parts.append(inside)
-        at = page_html.find(_MARK, end)
+        at = page_html.find(MARKER, end)
     if not parts:
         return None
     meta = {html.unescape(k): html.unescape(v) for k, v in _META.findall(page_html)}
@@ -218,7 +208,7 @@ def _key(word: str) -> str:
 
 
 def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> list[tuple[str, bytes]]:
-    """The index for (site URL, HTML) pages, as (output path, bytes) to stage.
+    """The index of (site URL, HTML) of the searchable pages, as (output path, bytes) to stage.
 
     URLs are site URLs ("/exemplars/x/"): the search page maps them onto wherever the site is
     served, so the index is the same under any path prefix. Pages are numbered in the order
@@ -228,8 +218,6 @@ def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> l
     files: list[tuple[str, bytes]] = []
     held: list[list[str]] = []
     for url, page_html in pages:
-        if not is_searchable(page_html):
-            continue
         record = page_record(url, page_html.decode("utf-8"))
         if record is None:
             continue
@@ -256,72 +244,3 @@ def _pages_file(last: int, held: list[list[str]]) -> tuple[str, bytes]:
     number = last // PAGES_PER_FILE
     return (f"{BUNDLE}/pages/{number}.json",
             json.dumps(held, ensure_ascii=False, separators=(",", ":")).encode())
-
-
-def stage_search_index(
-    stage: Stage,
-    pages: Sequence[Page],
-    rendered: Mapping[str, bytes],
-    *,
-    rebuild: bool = True,
-    language: str = "en",
-) -> None:
-    """Stage the index with the pages: made anew when a searchable page was drawn, else kept.
-
-    rebuild=False (serve's quick rebuilds) keeps the last index as it is, even if stale.
-    """
-    entry = stage.output / BUNDLE / ENTRY
-    # in URL order: pages are numbered in the order given, and a rebuild must number them as a
-    # clean build does
-    searchable = sorted((p for p in pages if p.kind in SEARCHABLE), key=lambda p: p.url)
-    has_bundle = not stage.clean and entry.is_file()
-    # a searchable page that was not redrawn has the same bytes as last time, and a deleted
-    # exemplar redraws its cell's page, so nothing drawn means the last index still holds
-    if has_bundle and not (rebuild and any(p.url in rendered for p in searchable)):
-        for rel in sorted(existing_files(entry.parent)):
-            stage.keep(f"{BUNDLE}/{rel}")
-        return
-    if not rebuild:
-        return
-    page_html = ((p.url, rendered.get(p.url) or (stage.output / urls.output_path(p.url)).read_bytes())
-                 for p in searchable)
-    for path, data in search_bundle(page_html, language):
-        stage.put(path, data)
-
-
-def index_search(output_dir: Path, language: str = "en") -> None:
-    """Index an already built site in place: output_dir/BUNDLE/ is replaced as a whole.
-
-    For `serve`, which may skip the index on quick rebuilds and make it afterwards.
-    """
-    output_dir = Path(output_dir).resolve()
-    if not (output_dir / "index.html").is_file():
-        raise SearchIndexError(f"{output_dir}: no built site here (index.html is missing)")
-    found = []
-    for path in output_dir.rglob("*.html"):
-        rel = path.relative_to(output_dir).as_posix()
-        if not rel.startswith(f"{BUNDLE}/"):
-            found.append(("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel), path))
-    # in URL order, as a build numbers its pages; read one at a time, not all held
-    files = search_bundle(((url, path.read_bytes()) for url, path in sorted(found)), language)
-    # build the new index beside the old one, then swap, so a reader never sees half of each
-    fresh = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=output_dir))
-    try:
-        for rel, data in files:
-            target = fresh / rel.removeprefix(f"{BUNDLE}/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for folder in (fresh, *(p for p in fresh.rglob("*") if p.is_dir())):
-            folder.chmod(0o755)
-        for path in fresh.rglob("*"):
-            if path.is_file():
-                path.chmod(0o644)
-        old = output_dir / BUNDLE
-        retired = output_dir / f".{BUNDLE}-old"
-        if old.exists():
-            shutil.rmtree(retired, ignore_errors=True)
-            old.rename(retired)
-        fresh.rename(old)
-        shutil.rmtree(retired, ignore_errors=True)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)

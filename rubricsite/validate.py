@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 from . import fields, mistakes, settings, wording
 from .errors import Problems, closest
 from .fields import Field
-from .load import Doc, SourceFile, Sources, read_text
+from .load import Doc, SourceFile, Sources, asset_dirs, read_text
 from .model import (
     Cell,
     CellKey,
@@ -28,16 +27,11 @@ from .model import (
     Theme,
     frozen_map,
 )
+from .slugs import slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUMMARY_LIMIT = 300
 CONTENT_FOLDERS = ("exemplars", "pages")  # the folders under content/ whose .md files are read
-
-
-def slugify(text: str) -> str:
-    """'Student Voice' -> 'student-voice'; accents folded to ASCII for portable URLs."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
 def check_fields(
@@ -278,8 +272,6 @@ def to_config(doc: Doc | None, problems: Problems, base_url: str | None = None) 
 
 def _check_look(doc: Doc, values: dict[str, Any], colors: dict[str, str], problems: Problems) -> None:
     """A district's colours, logo and footer links: each name, file and address must exist."""
-    from .render import asset_dirs  # render imports the planner, which imports this module
-
     root = doc.path.parent
     known = _custom_properties(asset_dirs(root))
     for name in list(colors):
@@ -410,6 +402,7 @@ def to_exemplar(
     cells = _exemplar_cells(doc, values, standards, levels, problems)
     if len(problems) > before or not cells:
         return None
+    tags = tuple(dict.fromkeys(values.get("tags", ())))
     return Exemplar(
         slug=source.slug,
         path=source.path,
@@ -420,10 +413,12 @@ def to_exemplar(
         body_line=source.body_line,
         region=values.get("region", ""),
         grades=tuple(values.get("grades", ())),
-        tags=tuple(dict.fromkeys(values.get("tags", ()))),
+        tags=tags,
         date=values.get("date"),
         contributors=tuple(values.get("contributors", ())),
         resources=tuple(Resource(**r) for r in values.get("resources", ()) if "title" in r),
+        region_slug=slugify(values.get("region", "")),
+        tag_slugs=tuple(slugify(t) for t in tags),
     )
 
 
@@ -674,8 +669,7 @@ def _tags(exemplars) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     slugs: dict[str, list[str]] = defaultdict(list)
     names: dict[str, str] = {}
     for exemplar in exemplars:
-        for tag in exemplar.tags:
-            slug = slugify(tag)
+        for slug, tag in exemplar.tag_links:
             if slug:
                 slugs[slug].append(exemplar.slug)
                 names.setdefault(slug, tag)

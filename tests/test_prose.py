@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rubricsite.markup import make_converter, sanitize, to_html
+from rubricsite.markup import make_converter, sanitise, to_html
 from rubricsite.prose import Prose
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "benchmarks"))
@@ -98,4 +98,5 @@ def test_benchmark_stories_take_the_quick_way_and_match():
 ])
 def test_what_the_quick_way_refuses_still_converts(source):
     assert Prose(make_converter()).convert(source) is None
-    assert to_html(source) == sanitize(make_converter(quick=False).convert(source))
+    plain = make_converter(quick=False).convert(source)
+    assert to_html(source) == sanitise(plain.replace("<h1", "<h2").replace("</h1>", "</h2>"))

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import exemplar, read_page
 
 from rubricsite import search_index
-from rubricsite.search_index import index_search
+from rubricsite.pipeline import Builder
 
 SEARCHED = {  # the minimal site: 1 exemplar, 2 theme pages, 2 x 4 indicator pages
     "/exemplars/reading-buddies/": ("exemplar", "A3", "Reading buddies"),
@@ -27,6 +27,12 @@ def indexed(output: Path) -> dict[str, tuple[str, str, str]]:
         for url, title, kind, code, _text in json.loads(path.read_text(encoding="utf-8")):
             pages[url] = (kind, code, title)
     return pages
+
+
+def index_later(builder: Builder) -> None:
+    """What serve does once its quick rebuilds (without the index) have settled."""
+    pages = ((url, path.read_bytes()) for url, path in builder.search_sources())
+    builder.publish_search_index(search_index.search_bundle(pages))
 
 
 def bundle(output: Path) -> dict[str, bytes]:
@@ -54,21 +60,26 @@ def test_unchanged_site_keeps_its_bundle_and_a_change_remakes_it(make_site, buil
     assert indexed(out)["/exemplars/reading-buddies/"] == ("exemplar", "A3", "Reading partners")
 
 
-def test_search_false_keeps_the_last_bundle_and_index_search_remakes_it(make_site, build):
+def test_search_false_keeps_the_last_bundle_and_serve_remakes_it_later(make_site, build, build_report,
+                                                                       tmp_path):
     root = make_site()
-    out = build(root, search=False)
+    out = tmp_path / "out"
+    builder = Builder(root, out)
+    assert builder.build(search=False).ok
     assert not (out / "search-index").exists()
-    index_search(out)
+    index_later(builder)
     assert indexed(out) == SEARCHED
     made_alone = bundle(out)
-    (root / "content/exemplars/reading-buddies.md").write_text(
-        exemplar(title="Reading partners"), encoding="utf-8")
-    build(root, out, search=False)
+    path = root / "content/exemplars/reading-buddies.md"
+    path.write_text(exemplar(title="Reading partners"), encoding="utf-8")
+    assert builder.build({path}, search=False).ok
     assert bundle(out) == made_alone  # stale but present: serve refreshes it later
     fresh = build(root, root.parent / "fresh")
-    index_search(out)
+    index_later(builder)
+    builder.close()
     assert bundle(out) == bundle(fresh)  # the same bytes, however it was made
-    assert not [p for p in out.iterdir() if p.name.startswith(".search-index")]  # no leftovers
+    assert build_report(root, out).changed == []  # and the next build agrees with it
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
 
 
 def test_a_rebuild_numbers_pages_as_a_clean_build_does(make_site, build, monkeypatch):
@@ -83,7 +94,10 @@ def test_a_rebuild_numbers_pages_as_a_clean_build_does(make_site, build, monkeyp
     assert bundle(out) == bundle(fresh)
     assert sorted(p.name for p in (out / "search-index" / "pages").iterdir()) == [
         f"{n}.json" for n in range(4)]  # 11 + 1 pages, 3 a file
-    index_search(out)  # as serve remakes it: the same files
+    builder = Builder(root, out)
+    assert builder.build(search=False).ok
+    index_later(builder)  # as serve remakes it: the same files
+    builder.close()
     assert bundle(out) == bundle(fresh)
 
 
