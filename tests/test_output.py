@@ -126,17 +126,6 @@ def test_one_replaced_file_keeps_the_folder_and_more_swap_it(tmp_path):
     assert (out / "a.html").read_bytes() == (out / "b.html").read_bytes() == b"3"
 
 
-def test_files_and_folders_are_readable_by_any_host_whatever_the_umask(tmp_path):
-    old = os.umask(0o077)
-    try:
-        with staged_output(tmp_path / "out", set()) as stage:
-            stage.put("deep/er/page.html", b"x")
-    finally:
-        os.umask(old)
-    for path in [tmp_path / "out", *(tmp_path / "out").rglob("*")]:
-        assert path.stat().st_mode & 0o777 == (0o755 if path.is_dir() else 0o644), path
-
-
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two renames"])
 def test_swap_puts_the_new_folder_in_place(tmp_path, monkeypatch, exchange):
     if not exchange:
