@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from .errors import ContentError, Problems
-from .frontmatter import reread
+from .frontmatter import end_of_fields, looks_like_a_field, reread
 from .incremental import file_key, meta_key
 from .wording import yaml_problem
 
@@ -170,29 +170,46 @@ def _mark_lines(
 
 
 def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:
-    """A Markdown file's front matter Doc, its body, the body's first line, the front matter's hash."""
+    """A Markdown file's front matter Doc, its body, the body's first line, the front matter's hash.
+
+    When a `---` line is missing but the fields are plain to see, they are still read (and the
+    missing line is a problem on the Doc), so the rest of the file is checked in the same round.
+    """
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        raise ContentError(
-            path, 1, "missing front matter", "start the file with a line '---', the fields, then '---'"
-        )
-    for index in range(1, len(lines)):
-        if lines[index].strip() == "---":
-            meta = _front_matter_doc(path, "\n".join(lines[1:index]))
-            return meta, "\n".join(lines[index + 1 :]), index + 2, digest("\n".join(lines[:index]))
-    raise ContentError(
-        path, 1, "front matter is not closed", "add a line '---' after the last field"
-    )
+    opened = bool(lines) and lines[0].strip() == "---"
+    start = 1 if opened else 0
+    close = next((i for i in range(start, len(lines)) if lines[i].strip() == "---"), None)
+    if close is not None and (opened or (close > 0 and looks_like_a_field(lines[0]))):
+        missing = None if opened else ContentError(
+            path, 1, "the file does not start with a line '---'",
+            "add a line '---' above this one, so the fields below it are read as fields")
+        body_from = close + 1
+    elif opened and (end := end_of_fields(lines)) is not None:
+        close, body_from = end, end
+        missing = ContentError(path, end + 1, "the fields are not closed by a line '---'",
+                               "add a line '---' above this line, after the last field")
+    elif opened:
+        raise ContentError(path, 1, "front matter is not closed",
+                           "add a line '---' after the last field")
+    else:
+        raise ContentError(path, 1, "missing front matter",
+                           "start the file with a line '---', the fields, then '---'")
+    meta = _front_matter_doc(path, "\n".join(lines[start:close]), start + 1)
+    if missing is not None:
+        meta = replace(meta, problems=(missing, *meta.problems))
+    return (meta, "\n".join(lines[body_from:]), body_from + 1,
+            digest("\n".join(lines[:close])))
 
 
-def _front_matter_doc(path: Path, text: str) -> Doc:
+def _front_matter_doc(path: Path, text: str, first_line: int = 2) -> Doc:
     """The front matter's Doc; when its YAML is broken, the fields that can still be read, with a
     problem on the line of each mistake, so one round shows them all."""
     try:
-        return parse_yaml(path, text, first_line=2)
+        return parse_yaml(path, text, first_line=first_line)
     except YAMLSyntaxError as error:
-        data, lines, found = reread(path, text, 2, parse_yaml)
-        return Doc(path, data, lines, 2, 2 + text.count("\n") + 1, tuple(found) or (error,))
+        data, lines, found = reread(path, text, first_line, parse_yaml)
+        return Doc(path, data, lines, first_line, first_line + text.count("\n") + 1,
+                   tuple(found) or (error,))
 
 
 def digest(text: str) -> str:

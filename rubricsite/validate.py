@@ -146,8 +146,10 @@ def _check_value(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problem
 
 def _text(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
     if isinstance(value, (dict, list)):
+        fix = (f"write it on one line after the colon, in quotes: {at[-1]}: \"…\""
+               if isinstance(at[-1], str) else "write it as text, in quotes: \"…\"")
         problems.add(doc.path, doc.line_of(*at), f"{wording.field_name(at)} should be plain text",
-                     f"write it on one line after the colon, in quotes: {at[-1]}: \"...\"", key=at)
+                     fix, key=at)
         return None
     return str(value).strip() if not isinstance(value, bool) else str(value).lower()
 
@@ -380,7 +382,8 @@ def to_exemplar(
     if doc.data is None and doc.problems:
         return None
     if doc.data is None:
-        problems.add(source.path, 1, "front matter is empty", "add at least title, theme, level, summary")
+        problems.add(source.path, 1, "the fields between the two '---' lines are empty",
+                     'add at least these lines: title: "…", theme: …, level: …, summary: "…"')
         return None
     if not isinstance(doc.data, dict):  # its one error says so; a list of missing fields would be noise
         check_fields(doc, fields.EXEMPLAR, problems)
@@ -456,14 +459,15 @@ def _exemplar_cells(
         wanted = [((), None, None)]
     keys = []
     for at, theme, level in wanted:
-        theme_id = _theme_id(doc, at, theme, standard, problems)
+        theme_id = _theme_id(doc, at, theme, standard, problems, levels)
         level_id = _level_id(doc, at, level, levels, problems)
         if theme_id and level_id:
             keys.append(CellKey(standard.id, theme_id, level_id))
     return tuple(dict.fromkeys(keys))
 
 
-def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, problems: Problems):
+def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, problems: Problems,
+              levels: tuple[Level, ...] = ()):
     ids = [t.id for t in standard.themes]
     if theme is None:
         if at or _given(doc, (*at, "theme")):  # a cell reports its own missing fields
@@ -477,6 +481,14 @@ def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, proble
             return candidate.id
     by_title = {slugify(t.title): t.id for t in standard.themes}
     line = doc.line_of(*at, "theme")
+    code = re.fullmatch(r"([A-Za-z])\s*(\d)", theme)
+    named = code and next((t for t in standard.themes if t.code.upper() == code[1].upper()), None)
+    if named:  # 'A3': the code a cell shows on the site
+        phase = next((lv.id for lv in levels if str(lv.order) == code[2]), "")
+        problems.add(doc.path, line, f"'{theme}' is the code of a cell, not a theme",
+                     f"write the theme and the phase apart: theme: {named.id}"
+                     + (f" and level: {phase}" if phase else ""), key=(*at, "theme"))
+        return None
     if slugify(theme) in by_title or slugify(theme) in ids:  # the title written out, or near it
         right = by_title.get(slugify(theme), slugify(theme))
         problems.add(doc.path, line, f"unknown theme '{theme}'",
