@@ -119,3 +119,16 @@ def test_broken_yaml_names_its_line():
     with pytest.raises(ContentError) as twice:
         parse_yaml(Path("x.yaml"), "a: 1\nb: 2\na: 3\n")
     assert twice.value.line == 3
+
+
+# --- the README's module map ---------------------------------------------------------------------
+
+
+def test_the_readme_module_map_lists_every_module_and_no_other():
+    from conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## How it works", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    listed = {line.split()[0] for line in block.splitlines() if line[:1].isalpha()}
+    modules = {p.name for p in (PROJECT / "rubricsite").glob("*.py") if p.name != "__init__.py"}
+    assert listed == modules
