@@ -29,7 +29,7 @@ def test_every_page_has_a_directory_url_and_an_index_file():
     assert urls.output_path(urls.HOME) == "index.html"
     assert urls.output_path(urls.NOT_FOUND) == "404.html"
     assert urls.output_path(urls.asset("js/grid.js")) == "assets/js/grid.js"
-    assert urls.output_path(urls.search_file("pagefind.js")) == "pagefind/pagefind.js"
+    assert urls.output_path(urls.search_file("index.json")) == "search-index/index.json"
     assert urls.site_file("assets/logo.svg") == "/assets/logo.svg"
     assert urls.site_relative(urls.exemplar("x")) == "exemplars/x/"
 
