@@ -23,7 +23,7 @@ from .model import Site
 # the whole-site files post.py writes beside the pages (tests/test_links.py keeps this in step)
 WHOLE_SITE_FILES = ("sitemap.xml", "feed.xml", "robots.txt", ".nojekyll", "data/rubric.json",
                     "data/exemplars.json", "data/exemplar.schema.json")
-BUNDLE_PREFIX = "pagefind/"  # the search index: made after the pages, read by search.js
+BUNDLE_PREFIX = urls.SEARCH_BUNDLE.lstrip("/")  # the search index: made after the pages
 
 _INLINE = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")  # [text](target), ![alt](src)
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")  # [name]: target

@@ -10,6 +10,7 @@ from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
 from . import __version__
+from .prose import Prose
 from .store import Store
 
 EXTENSIONS = ["extra", "sane_lists", "toc", "smarty"]
@@ -118,14 +119,20 @@ def make_converter(quick: bool = True) -> markdown.Markdown:
 
 
 _converter: markdown.Markdown | None = None
+_prose: Prose | None = None
 
 
 def convert(source: str) -> str:
     """Contributor Markdown as HTML, NOT yet safe; headings one level down (the page owns the h1)."""
-    global _converter  # one converter per process: building one costs more than converting
+    global _converter, _prose  # one converter per process: building one costs more than converting
     if _converter is None:
         _converter = make_converter()
-    return _converter.reset().convert(source).replace("<h1", "<h2").replace("</h1>", "</h2>")
+        # plain prose skips Python-Markdown's passes: the same HTML, checked against this version
+        _prose = Prose(_converter) if markdown.__version__ == TRIGGERS_CHECKED_WITH else None
+    html = _prose.convert(source) if _prose is not None else None
+    if html is None:
+        html = _converter.reset().convert(source)
+    return html.replace("<h1", "<h2").replace("</h1>", "</h2>")
 
 
 def sanitise(html: str) -> str:

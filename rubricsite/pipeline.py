@@ -24,7 +24,7 @@ from .model import Exemplar, Site, frozen_map
 from .plan import Page, exemplar_page, plan_pages
 from .post import copy_assets, post_files
 from .render import Rendered, make_environment, page_globals, render_pages
-from .search_index import BUNDLE, data_files, engine_files, search_bundle
+from .search_index import BUNDLE, search_bundle
 from .store import LastBuild, Store, cache_dir
 from .sync import stale_files
 from .validate import to_exemplar, to_site
@@ -290,11 +290,9 @@ class Builder:
         self._post_key = key
 
     def _stage_search_index(self, stage: Stage, plan: Plan, drawn: set[str], search: bool) -> None:
-        """The search bundle: kept while no searchable page was drawn, else made again, its data
-        from the store when the same searchable pages were indexed before (a warm CI build).
-
-        Pagefind takes longer than drawing every page from stored Markdown, and its index
-        depends only on the bytes of the searchable pages, which their fingerprints stand for.
+        """The search index: kept while no searchable page was drawn, else made again, or taken
+        from the store when the same searchable pages were indexed before (a warm CI build):
+        it depends only on the bytes of the searchable pages, which their fingerprints stand for.
         """
         searchable = sorted(url for url, page in plan.pages.items() if page.searchable)
         bundle = [p for p in stage.previous if p.startswith(f"{BUNDLE}/")]
@@ -308,11 +306,11 @@ class Builder:
         key = incremental.search_key(searchable, plan.fingerprints, language)
         kept = self.store.search_files(key)
         if kept:
-            files = [*kept, *engine_files(language)]
+            files = kept
         else:
             pages = ((url, stage.read(urls.output_path(url))) for url in searchable)
             files = search_bundle(pages, language)
-            self.store.put_search_files(key, data_files(files))
+            self.store.put_search_files(key, files)
         for path, data in files:
             stage.put(path, data)
 
