@@ -80,7 +80,8 @@
     li.className = "search-result";
     const heading = document.createElement("h2");
     const link = document.createElement("a");
-    link.href = withHighlight(data.url, query);
+    // the index holds paths of this site only; anything else (javascript:, another host) is no link
+    link.href = /^\/(?!\/)/.test(data.url) ? withHighlight(data.url, query) : "#";
     link.textContent = data.meta.title || data.url;
     heading.append(link);
     const meta = document.createElement("p");
