@@ -25,7 +25,7 @@ from .plan import Page, exemplar_page, plan_pages
 from .post import copy_assets, post_files
 from .render import Rendered, make_environment, page_globals, render_pages
 from .search_index import BUNDLE, search_bundle
-from .store import LastBuild, Store, cache_dir
+from .store import FILE_NAME, LastBuild, Store, cache_dir
 from .sync import stale_files
 from .validate import to_exemplar, to_site
 from .write import (
@@ -412,15 +412,16 @@ def build_site(
     """
     started = time.perf_counter()
     root, output = root.resolve(), output.resolve()
-    check_output(root, output)
-    store = Store(cache_dir(root) if use_cache and not clean else None)
+    kept = use_cache and not clean and (cache_dir(root) / FILE_NAME).is_file()
+    store = Store(cache_dir(root) if kept else None)  # opened only if there: touch nothing yet
     last = store.last_build()
     store.close()
     if last is not None and last.key == incremental.build_key(output, base_url) \
             and (last.search_fresh or not search) \
             and incremental.unchanged(root, output, last.inputs, last.outputs):
         return BuildReport(pages=last.pages, files=len(last.outputs), notes=last.notes,
-                           seconds=time.perf_counter() - started)
+                           seconds=time.perf_counter() - started)  # nothing touched, nothing to refuse
+    check_output(root, output)
     builder = Builder(root, output, base_url=base_url, use_cache=use_cache)
     try:
         return builder.build(clean=clean, search=search, on_progress=on_progress, on_wait=on_wait)
