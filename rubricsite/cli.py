@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import format_errors
+from .terminal import printable
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -74,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_errors(errors, fmt: str, root: Path) -> None:
-    print(format_errors(errors, fmt, root), file=sys.stdout if fmt != "text" else sys.stderr)
+    text = format_errors(errors, fmt, root)  # json escapes control characters itself
+    print(text if fmt == "json" else printable(text),
+          file=sys.stdout if fmt != "text" else sys.stderr)
     if fmt == "text":
         noun = "problem" if len(errors) == 1 else "problems"
         print(f"{len(errors)} {noun} found; nothing was written.", file=sys.stderr)

@@ -4,7 +4,7 @@
 and fields.py (its help texts); `convert_issue` reads the Markdown GitHub renders from a filled-in
 form (`### <label>`, then the answer, `_No response_` for none) and returns the exemplar file, checked
 by the same validator as `check`. Every answer is hostile input: it only ever reaches YAML through
-`yaml.safe_dump`, the file name comes from `slugify`, and control characters are dropped.
+`yaml.safe_dump`, the file name comes from `ascii_slug`, and control characters are dropped.
 
 Regenerate the committed form after changing the rubric:  python -m rubricsite.schema (make schema)
 """

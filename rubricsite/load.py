@@ -11,7 +11,9 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from . import limits
 from .errors import ContentError, Problems
+from .safety import check_folders, checked_file, hidden_character, site_files
 
 try:  # libyaml keeps line marks through compose and is several times faster
     from yaml import CSafeLoader as _Loader
@@ -66,8 +68,9 @@ class Sources:
 
 
 def read_text(path: Path) -> str:
-    """A file's text; raises ContentError naming the line when it is not UTF-8."""
-    raw = path.read_bytes()
+    """A file's text; raises ContentError naming the line when it is not UTF-8, is too large,
+    or holds a character that hides what the text says (see safety.HIDDEN)."""
+    raw = limits.read_bounded(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -75,7 +78,12 @@ def read_text(path: Path) -> str:
         raise ContentError(
             path, line, "file is not UTF-8 text", "save it as UTF-8 in your editor"
         ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    hidden = hidden_character(text)
+    if hidden is not None:
+        raise ContentError(path, hidden[0], f"invisible control character {hidden[1]} in this line",
+                           "delete it: it can make the text read differently from what it is")
+    return text
 
 
 class _Constructor(SafeConstructor):
@@ -126,6 +134,10 @@ def _mark_lines(
                            "write the value out in full")
     if isinstance(node, yaml.CollectionNode):
         visited.add(id(node))
+        if len(key) >= limits.YAML_DEPTH:
+            raise ContentError(path, offset + node.start_mark.line,
+                               f"values nested more than {limits.YAML_DEPTH} levels deep; "
+                               "that is the limit", "write plain lists and 'key: value' lines")
     lines.setdefault(key, offset + node.start_mark.line)  # a mapping's keys: the key's own line
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -149,17 +161,23 @@ def _mark_lines(
 def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:
     """A Markdown file's front matter Doc, its body, the body's first line, the front matter's hash."""
     lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    if not lines or not _is_fence(lines[0]):
         raise ContentError(
             path, 1, "missing front matter", "start the file with a line '---', the fields, then '---'"
         )
     for index in range(1, len(lines)):
-        if lines[index].strip() == "---":
+        if _is_fence(lines[index]):
+            limits.check_front_matter(path, index - 1, sum(len(x) + 1 for x in lines[1:index]))
             meta = parse_yaml(path, "\n".join(lines[1:index]), first_line=2)
             return meta, "\n".join(lines[index + 1 :]), index + 2, digest("\n".join(lines[:index]))
     raise ContentError(
         path, 1, "front matter is not closed", "add a line '---' after the last field"
     )
+
+
+def _is_fence(line: str) -> bool:
+    # only '---' at the start of a line: an indented '  ---' belongs to a multi-line YAML value
+    return line.rstrip() == "---"
 
 
 def meta_key(path: Path) -> str:
@@ -245,7 +263,7 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
 
     def markdown_files(folder: Path) -> tuple[SourceFile, ...]:
         found = []
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        for path in site_files(folder, root, problems, suffix=".md"):
             try:
                 source = _load_markdown_file(path, cache)
             except ContentError as error:
@@ -256,15 +274,18 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
             found.append(source)
         return tuple(found)
 
+    check_folders(root, ("templates", "assets"), problems)  # read whole by render and post
     config_path = root / "site.yaml"
-    config = yaml_file(config_path) if config_path.is_file() else None
+    config = yaml_file(config_path) if checked_file(config_path, root, problems) else None
     levels_path = root / "rubric" / "levels.yaml"
-    if levels_path.is_file():
+    if checked_file(levels_path, root, problems):
         levels = yaml_file(levels_path)
     else:
         levels = None
-        problems.add(levels_path, None, "missing rubric/levels.yaml", "the site needs its phases")
-    standard_paths = sorted(p for p in (root / "rubric").glob("*.yaml") if p.name != "levels.yaml")
+        if not any(p.path == levels_path for p in problems.items):
+            problems.add(levels_path, None, "missing rubric/levels.yaml", "the site needs its phases")
+    standard_paths = [p for p in site_files(root / "rubric", root, problems, suffix=".yaml")
+                      if p.name != "levels.yaml"]
     if not standard_paths:
         problems.add(root / "rubric", None, "no standard found", "add rubric/<standard>.yaml")
     standards = tuple(d for d in (yaml_file(p) for p in standard_paths) if d is not None)

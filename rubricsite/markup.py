@@ -11,7 +11,7 @@ import nh3
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
-from . import __version__
+from . import __version__, limits, urlpolicy
 
 EXTENSIONS = ["extra", "sane_lists", "toc", "smarty"]
 EXTENSION_CONFIGS = {
@@ -46,11 +46,22 @@ PAGE_IDS = frozenset({"main", "header-q", "grid", "grid-caption", "exemplars", "
 
 
 SETTINGS_KEY = repr((sorted(PAGE_IDS), __version__, markdown.__version__, getattr(nh3, "__version__", ""),
+                     urlpolicy.SCHEMES, limits.NESTING, limits.PARAGRAPH_MARKS,
                      EXTENSIONS, EXTENSION_CONFIGS, sorted(ALLOWED_TAGS),
                      sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items())))
 
 
+class MarkupError(ValueError):
+    """Markdown the converter refuses: beyond the limits (limits.markdown_problem) or too deep."""
+
+    def __init__(self, message: str, line: int = 1, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.line, self.hint = message, line, hint
+
+
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr in ("href", "src"):  # the one URL rule; relative paths are fine in a story
+        return None if urlpolicy.problem(value, relative=True) else value
     if attr == "class":  # only the classes Python-Markdown's footnotes put on their own elements
         return value if value in {"footnote", "footnote-ref", "footnote-backref"} else None
     if attr == "id" and value in PAGE_IDS:
@@ -126,7 +137,17 @@ def to_html(source: str) -> str:
     global _converter  # one converter per process: building one costs more than converting
     if _converter is None:
         _converter = make_converter()
-    html = _converter.reset().convert(source).replace("<h1", "<h2").replace("</h1>", "</h2>")
+    refused = limits.markdown_problem(source)
+    if refused is not None:  # check reports the same problem, so a checked site never gets here
+        raise MarkupError(refused[1], refused[0], refused[2])
+    try:
+        html = _converter.reset().convert(source)
+    except RecursionError:  # a safety net below the limits: never a traceback
+        _converter = None  # its state is unknown after an interrupted conversion
+        raise MarkupError("the Markdown is nested too deeply to convert", 1,
+                          "use fewer levels of emphasis, links, lists or quotes inside each other"
+                          ) from None
+    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

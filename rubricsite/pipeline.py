@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__, urls
+from .claims import check_output_paths
 from .errors import ContentError, Problems
 from .load import ParseCache, meta_key, read_markdown_file, read_sources
 from .markup import MarkupCache, to_html
@@ -69,6 +70,8 @@ def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, li
     """Load and validate everything; the Site when there is no problem, and all problems."""
     problems = Problems()
     site = to_site(read_sources(root, problems), problems, base_url)
+    if not problems:  # what check passes, build renders: the same claims on output paths
+        check_output_paths(plan_pages(site), problems)
     return (None if problems else site), problems.sorted()
 
 
@@ -127,7 +130,7 @@ def _stats(paths: dict[str, tuple[int, int]], top: str, skip: frozenset[str] = f
         return
     with entries:
         for entry in entries:
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):  # a link to a folder can loop forever
                 if entry.name not in skip:
                     _stats(paths, entry.path, skip)
             else:
@@ -334,6 +337,9 @@ class Builder:
         if problems:
             return None
         pages = plan_pages(site)
+        check_output_paths(pages, problems)
+        if problems:
+            return None
         self._asset_version = tree_digest(asset_dirs(self.root))[:10]
         templates = tree_digest(template_dirs(self.root))
         self._shared_digest = hashlib.blake2b(repr((
@@ -353,7 +359,8 @@ class Builder:
         site = self.site
         assert site is not None
         by_path = self._slug_by_path
-        if not changed or not all(p in by_path and p.is_file() for p in changed):
+        if not changed or not all(p in by_path and p.is_file() and not p.is_symlink()
+                                  for p in changed):  # a link: the full path checks where it leads
             return None
         cache = ParseCache(self.parsed, changed)
         standards = {s.id: s for s in site.standards}

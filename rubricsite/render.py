@@ -14,11 +14,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, urls
+from . import __version__, urlpolicy, urls
 from .errors import ContentError, Problems
-from .markup import MarkupCache
+from .markup import MarkupCache, MarkupError
 from .model import Resource, Site
 from .plan import Page
+from .safety import files_under
 from .validate import slugify
 
 BUILTIN = Path(__file__).parent
@@ -39,7 +40,7 @@ def tree_digest(folders: Sequence[Path]) -> str:
     """One hash of every file's name and bytes under the folders: changes when any of them does."""
     h = hashlib.blake2b(digest_size=16)
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in files_under(folder, folder.parent):  # a link out is neither read nor hashed
             h.update(f"{path.relative_to(folder)}\0".encode())
             h.update(path.read_bytes())
             h.update(b"\0")
@@ -64,9 +65,20 @@ def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
     env.filters["markdown"] = lambda source: Markup(markup.html(source))
     env.filters["citation"] = citation
     env.filters["slug"] = slugify
+    env.filters["href"] = href
     env.globals["urls"] = urls
     env.globals["version"] = __version__
     return env
+
+
+@jinja2.pass_context
+def href(context: jinja2.runtime.Context, url: str) -> str:
+    """`{{ x|href }}`: an address for href or src that passes urlpolicy's rule, a site path made
+    relative to the page; anything else stops the build with the template's line."""
+    why = urlpolicy.problem(str(url))
+    if why:
+        raise ValueError(f"address '{url}' is not allowed in href or src: {why}")
+    return context["rel"](url) if str(url).startswith("/") else str(url)
 
 
 # kinds whose label is not just the word capitalised (APA writes the format in brackets)
@@ -120,12 +132,42 @@ def render_one(env: jinja2.Environment, page: Page, shared: Mapping[str, object]
     template = env.get_template(page.template)
     html = template.render(**shared, **page.context, page=page, rel=rel,
                            canonical=urls.absolute_url(page.url, base) if base else "")
+    unsafe = urlpolicy.unsafe_in_page(html)
+    if unsafe is not None:  # whatever a template put there: the last guard before publishing
+        raise UnsafeAddress(f"address '{unsafe}' in an href or src is not allowed "
+                            "(http(s)://, mailto: or a path of this site)", template.filename)
     return html.encode("utf-8")
 
 
+class UnsafeAddress(ValueError):
+    """A drawn page holds an address that breaks urlpolicy's rule."""
+
+    def __init__(self, message: str, template: str | None) -> None:
+        super().__init__(message)
+        self.template = template
+
+
+def _page_source(page: Page) -> tuple[Path, int | None] | None:
+    """The contributed file a page draws its Markdown from, and the Markdown's first line."""
+    for name in ("exemplar", "content"):
+        item = page.context.get(name)
+        if item is not None and hasattr(item, "body_line"):
+            return item.path, item.body_line
+    standard = page.context.get("standard")
+    return (standard.path, None) if standard is not None else None
+
+
 def _template_error(exc: BaseException, page: Page) -> ContentError:
+    source = _page_source(page)
+    if isinstance(exc, MarkupError) and source is not None:
+        path, first = source
+        line = first + exc.line - 1 if first else None
+        return ContentError(path, line, exc.message, exc.hint)
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return ContentError(Path(exc.filename or exc.name or "?"), exc.lineno, exc.message or "")
+    if isinstance(exc, UnsafeAddress):
+        return ContentError(Path(exc.template or page.template), None, f"{exc}, on {page.url}",
+                            "fix the template, or the setting or front matter it shows")
     for frame, line in reversed(list(traceback.walk_tb(exc.__traceback__))):
         name = frame.f_code.co_filename
         if name.endswith((".html", ".xml", ".txt", ".json")):
@@ -144,7 +186,7 @@ def _render_chunk(bounds: tuple[int, int]) -> Rendered:
     for page in pages[bounds[0] : bounds[1]]:
         try:
             files[page.url] = render_one(env, page, shared)
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        except Exception as exc:
             errors.append(_template_error(exc, page))
     # hand back only this chunk's new Markdown: a worker draws many chunks, and sending all it
     # ever rendered with each one made the traffic grow with the square of the chunk count

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import fields
+from . import claims, fields, limits, urlpolicy
 from .errors import Problems, suggestion
 from .fields import Field
 from .load import Doc, SourceFile, Sources
@@ -28,16 +28,37 @@ from .model import (
     Theme,
     frozen_map,
 )
+from .safety import files_under, site_files
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SAFE_COLOR = re.compile(r"^[#a-zA-Z0-9(),.%/\s-]+$")  # no ; { } < that could escape the CSS
 SUMMARY_LIMIT = 300
 
 
-def slugify(text: str) -> str:
-    """'Student Voice' -> 'student-voice'; accents folded to ASCII for portable URLs."""
+def ascii_slug(text: str) -> str:
+    """'Élève Voice' -> 'eleve-voice': the file-name rule (SLUG), accents folded to ASCII."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def slugify(text: str) -> str:
+    """A URL slug in every script, never empty for a non-blank text: 'Student Voice' ->
+    'student-voice', 'Québec' -> 'quebec', 'ᐃᓄᒃᑎᑐᑦ' and '図書館' keep their letters; a text with
+    no letter or digit at all ('++') becomes its code points ('u2b-2b')."""
+    out: list[str] = []
+    for char in unicodedata.normalize("NFC", text):
+        folded = unicodedata.normalize("NFKD", char)
+        plain = folded.encode("ascii", "ignore").decode("ascii")
+        if plain and plain.isalnum() and all(unicodedata.combining(c) for c in folded[len(plain):]):
+            out.append(plain.lower())  # Latin letters with accents: the plain letter
+        elif char.isalnum() or (out and unicodedata.category(char).startswith("M")):
+            out.append(char.lower())  # other scripts' letters and digits, and their vowel signs
+        else:
+            out.append("-")
+    slug = re.sub(r"-+", "-", "".join(out)).strip("-")
+    if not slug and text.strip():
+        slug = "u" + "-".join(f"{ord(c):x}" for c in text.strip())
+    return slug
 
 
 def check_fields(
@@ -94,7 +115,8 @@ def _check_value(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problem
             problems.add(doc.path, line, f"'{name}' must be text, not a list or mapping")
             return None
         text = str(value).strip() if not isinstance(value, bool) else str(value).lower()
-        if rule.kind == "url" and text and not re.match(r"^https?://[^\s<>\"']+$", text):
+        if rule.kind == "url" and text and (not re.match(r"^https?://", text, re.IGNORECASE)
+                                            or urlpolicy.problem(text)):
             problems.add(
                 doc.path, line, f"'{name}' is not an http(s) address: '{text}'",
                 "write the full address, starting with https://",
@@ -197,17 +219,26 @@ def _check_look(doc: Doc, values: dict[str, Any], colors: dict[str, str], proble
             problems.unknown(doc.path, doc.line_of("colors", name), "colour", name, sorted(known))
             del colors[name]
     logo = values.get("logo", "")
-    parts = logo.split("/")
-    if logo and (parts[0] != "assets" or ".." in parts
-                 or not any((d / "/".join(parts[1:])).is_file() for d in asset_dirs(root))):
+    if logo and not _is_asset(root, logo):
         problems.add(doc.path, doc.line_of("logo"), f"logo '{logo}' is not a file under assets/",
                      "put the image in the site's assets/ folder and write e.g. assets/logo.svg")
     for index, link in enumerate(values.get("footer", {}).get("links", [])):
         url = link.get("url", "")
-        if url and not re.match(r"^(https?://|mailto:|/)", url):
+        if url and urlpolicy.problem(url):
             problems.add(doc.path, doc.line_of("footer", "links", index, "url"),
                          f"footer link '{url}' is neither a web address nor a path of this site",
                          "write https://... for another site, or /about/ for a page of this one")
+
+
+def _is_asset(root: Path, logo: str) -> bool:
+    """Whether logo names a file the build publishes under assets/ (never one outside it)."""
+    from .render import asset_dirs  # render imports the planner, which imports this module
+
+    if urlpolicy.site_path_problem(logo) or not logo.startswith("assets/"):
+        return False
+    name = logo.removeprefix("assets/")
+    return any(path.relative_to(folder).as_posix() == name
+               for folder in asset_dirs(root) for path in files_under(folder, root))
 
 
 def _custom_properties(folders: list[Path]) -> set[str]:
@@ -215,7 +246,7 @@ def _custom_properties(folders: list[Path]) -> set[str]:
     site.yaml may set, read from the CSS itself so a new one needs no change here."""
     names: set[str] = set()
     for folder in folders:
-        for css in sorted(folder.rglob("*.css")):
+        for css in site_files(folder, folder.parent, suffix=".css", recursive=True):
             names.update(re.findall(r"--([a-z][a-z0-9-]*)\s*:", css.read_text("utf-8", "replace")))
     return names
 
@@ -248,6 +279,7 @@ def to_standard(doc: Doc, levels: tuple[Level, ...], problems: Problems) -> Stan
         problems.add(doc.path, doc.line_of("id"),
                      f"standard id '{values['id']}' differs from the file name",
                      f"rename the file to {values['id']}.yaml or set id: {doc.path.stem}")
+    check_markdown(doc.path, doc.line_of("intro"), values["intro"], problems)
     statement_levels = [lv.id for lv in levels if lv.has_statements]
     themes, ids, codes = [], set(), set()
     for index, raw in enumerate(values["themes"]):
@@ -300,7 +332,7 @@ def to_exemplar(
     values = check_fields(doc, fields.EXEMPLAR, problems)
     if not SLUG.match(source.slug):
         problems.add(source.path, None, f"file name '{source.path.name}' is not a web-safe slug",
-                     f"rename it to '{slugify(source.slug) or 'my-exemplar'}.md'")
+                     f"rename it to '{ascii_slug(source.slug) or 'my-exemplar'}.md'")
     summary = values.get("summary", "")
     if len(summary) > SUMMARY_LIMIT:
         problems.add(source.path, doc.line_of("summary"),
@@ -309,6 +341,8 @@ def to_exemplar(
     if not source.body.strip():
         problems.add(source.path, source.body_line, "the story is empty",
                      "write a few sentences below the closing '---'")
+    check_markdown(source.path, source.body_line, source.body, problems)
+    _check_tags(doc, values.get("tags", []), problems)
     cells = _exemplar_cells(doc, values, standards, levels, problems)
     if len(problems) > before or not cells:
         return None
@@ -401,10 +435,32 @@ def _level_id(doc: Doc, at: tuple, level: str | None, levels: tuple[Level, ...],
     return None
 
 
+def check_markdown(path: Path, first_line: int, text: str, problems: Problems) -> None:
+    """Markdown beyond what the converter does in bounded time (limits.markdown_problem)."""
+    refused = limits.markdown_problem(text)
+    if refused is not None:
+        line, message, hint = refused
+        problems.add(path, first_line + line - 1, message, hint)
+
+
+def _check_tags(doc: Doc, tags: list[str], problems: Problems) -> None:
+    if len(tags) > limits.TAGS:
+        problems.add(doc.path, doc.line_of("tags"), f"{len(tags)} tags; the limit is {limits.TAGS}",
+                     "keep the few that say most about the exemplar")
+    for index, tag in enumerate(tags):
+        if not tag.strip():
+            problems.add(doc.path, doc.line_of("tags", index), "a tag is empty",
+                         "remove it or write the tag")
+
+
 def to_page(source: SourceFile, problems: Problems) -> ContentPage | None:
-    """A content/pages file as a ContentPage."""
+    """A content/pages file as a ContentPage; its file name follows the exemplars' slug rule."""
     spec = {"title": fields.EXEMPLAR["title"], "summary": Field("string", "One sentence.")}
     before = len(problems)
+    if not SLUG.match(source.slug):
+        problems.add(source.path, None, f"file name '{source.path.name}' is not a web-safe slug",
+                     f"rename it to '{ascii_slug(source.slug) or 'my-page'}.md'")
+    check_markdown(source.path, source.body_line, source.body, problems)
     values = check_fields(source.meta, spec, problems)
     if len(problems) > before:
         return None
@@ -435,6 +491,7 @@ def to_site(sources: Sources, problems: Problems, base_url: str | None = None) -
         if exemplar:
             exemplars[exemplar.slug] = exemplar
     ordered = dict(sorted(exemplars.items(), key=lambda kv: (kv[1].title.lower(), kv[0])))
+    claims.check_slug_collisions(sources.exemplars, exemplars, slugify, problems)
     tags, tag_names = _tags(ordered.values())
     return Site(
         root=sources.root,
