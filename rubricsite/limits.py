@@ -26,9 +26,8 @@ BRACKET_BUDGET = 1000 ** 2
 YAML_DEPTH = 12  # a front matter list of mappings is 3 deep; a standard's indicators 4
 
 _MARKS = re.compile(r"[*_\[\]`<~]")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # a literal '\n' first lets the regex engine jump from line to line (a '^' tries every character)
-_DEEP_PREFIX = re.compile(r"\n[ \t>*+\-0-9.)]{%d}" % (NESTING + 1))
+_DEEP_PREFIX = re.compile(r"\n[ \t>*+\-0-9.)]{" + str(NESTING + 1) + "}")
 _MARKER = re.compile(r">|[*+-](?= )|\d{1,9}[.)](?= )")
 
 
@@ -62,16 +61,9 @@ def markdown_problem(text: str) -> tuple[int, str, str] | None:
     bracket_cost = 0
     marks = brackets = 0
     start = 1  # first line of the current paragraph
-    fence = ""
+    # code blocks count too: whether a fence is one is the converter's call (an unclosed or
+    # indented fence is text), and no story needs a thousand marks in one block of code
     for number, line in enumerate(text.split("\n"), 1):
-        opened = _FENCE.match(line)
-        if fence:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = ""
-            continue  # code is not parsed for emphasis or links
-        if opened:
-            fence = opened.group(1)
-            continue
         if not line.strip():
             bracket_cost += brackets * brackets
             marks = brackets = 0

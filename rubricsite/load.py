@@ -118,7 +118,28 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError(path, line or first_line, f"unreadable YAML value: {problem}",
                            "write plain text, numbers, lists and 'key: value' lines only") from None
+    _refuse_hidden(path, data, (), lines, first_line)
     return Doc(path, data, lines, first_line)
+
+
+def _refuse_hidden(path: Path, data: Any, key: KeyPath, lines: Mapping[KeyPath, int],
+                   first_line: int) -> None:
+    """A hidden character written as a YAML escape ("\u202e") is refused like a typed one."""
+    if isinstance(data, str):
+        hidden = hidden_character(data.replace("\n", " ").replace("\t", " "))
+        if hidden is not None:
+            line = next((lines[key[:n]] for n in range(len(key), -1, -1) if key[:n] in lines),
+                        first_line)
+            raise ContentError(path, line, f"invisible control character {hidden[1]} in this "
+                               "value", "delete it: it can make the text read differently from "
+                               "what it is")
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            _refuse_hidden(path, str(name), (*key, str(name)), lines, first_line)
+            _refuse_hidden(path, value, (*key, str(name)), lines, first_line)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _refuse_hidden(path, value, (*key, index), lines, first_line)
 
 
 def _mark_lines(

@@ -54,9 +54,9 @@ SETTINGS_KEY = repr((sorted(PAGE_IDS), __version__, markdown.__version__, getatt
 class MarkupError(ValueError):
     """Markdown the converter refuses: beyond the limits (limits.markdown_problem) or too deep."""
 
-    def __init__(self, message: str, line: int = 1, hint: str = "") -> None:
+    def __init__(self, message: str, line: int, hint: str, source: str) -> None:
         super().__init__(message)
-        self.message, self.line, self.hint = message, line, hint
+        self.message, self.line, self.hint, self.source = message, line, hint, source
 
 
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
@@ -139,14 +139,14 @@ def to_html(source: str) -> str:
         _converter = make_converter()
     refused = limits.markdown_problem(source)
     if refused is not None:  # check reports the same problem, so a checked site never gets here
-        raise MarkupError(refused[1], refused[0], refused[2])
+        raise MarkupError(refused[1], refused[0], refused[2], source)
     try:
         html = _converter.reset().convert(source)
     except RecursionError:  # a safety net below the limits: never a traceback
         _converter = None  # its state is unknown after an interrupted conversion
         raise MarkupError("the Markdown is nested too deeply to convert", 1,
-                          "use fewer levels of emphasis, links, lists or quotes inside each other"
-                          ) from None
+                          "use fewer levels of emphasis, links, lists or quotes inside each other",
+                          source) from None
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
     return nh3.clean(
         html,

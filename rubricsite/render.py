@@ -147,22 +147,21 @@ class UnsafeAddress(ValueError):
         self.template = template
 
 
-def _page_source(page: Page) -> tuple[Path, int | None] | None:
-    """The contributed file a page draws its Markdown from, and the Markdown's first line."""
-    for name in ("exemplar", "content"):
+def _markup_error(exc: MarkupError, page: Page) -> ContentError | None:
+    """The contributed file a page drew the refused Markdown from; its line when it was the
+    file's story (another field, shown as Markdown by a site's template, names the file)."""
+    for name in ("exemplar", "content", "standard"):
         item = page.context.get(name)
-        if item is not None and hasattr(item, "body_line"):
-            return item.path, item.body_line
-    standard = page.context.get("standard")
-    return (standard.path, None) if standard is not None else None
+        if item is not None and hasattr(item, "path"):
+            body, first = getattr(item, "body", None), getattr(item, "body_line", None)
+            line = first + exc.line - 1 if body == exc.source and first else None
+            return ContentError(item.path, line, exc.message, exc.hint)
+    return None
 
 
 def _template_error(exc: BaseException, page: Page) -> ContentError:
-    source = _page_source(page)
-    if isinstance(exc, MarkupError) and source is not None:
-        path, first = source
-        line = first + exc.line - 1 if first else None
-        return ContentError(path, line, exc.message, exc.hint)
+    if isinstance(exc, MarkupError) and (error := _markup_error(exc, page)) is not None:
+        return error
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return ContentError(Path(exc.filename or exc.name or "?"), exc.lineno, exc.message or "")
     if isinstance(exc, UnsafeAddress):

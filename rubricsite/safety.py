@@ -23,7 +23,7 @@ class LinkError(ContentError):
     """A file the build will not read because of where it leads: every command reports it."""
 
 
-def _link_error(path: Path, root: Path) -> ContentError | None:
+def _link_error(path: Path, root: Path, folder_ok: bool = False) -> ContentError | None:
     """Why a symbolic link (or a path through one) may not be read, or None when it may."""
     try:
         real = path.resolve(strict=True)
@@ -35,7 +35,7 @@ def _link_error(path: Path, root: Path) -> ContentError | None:
     if not real.is_relative_to(root.resolve()):
         return LinkError(path, None, "this symbolic link leads outside the site folder, "
                             "so it is not read", LINK_HINT)
-    if real.is_dir():
+    if real.is_dir() and not folder_ok:
         return LinkError(path, None, "this is a symbolic link to a folder, which is not "
                             "followed", "put the folder itself here instead of a link")
     if not real.is_file():
@@ -83,8 +83,8 @@ def site_files(folder: Path, root: Path, problems: Problems | None = None, *,
     if not os.path.lexists(folder):
         return found
     if _through_link(folder, root):
-        error = _link_error(folder, root)
-        if error is None or folder.resolve().is_dir():  # a folder reached through a link
+        error = _link_error(folder, root, folder_ok=True)
+        if error is None:  # a folder inside the site, but reached through a link
             error = LinkError(folder, None, "this folder is reached through a symbolic link, "
                                  "which is not followed", "put the folder itself here")
         if problems is not None:
