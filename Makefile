@@ -1,17 +1,25 @@
 # Two commands for a newcomer: `make serve` and `make test`. Everything else is optional.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# serve needs the engine's run-time packages only; the test tools come with `make test`
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 NODE_STAMP := node_modules/.installed
 
-.PHONY: serve build check test lint bench clean setup schema
+.PHONY: serve build check sync schema test lint bench clean setup
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $(RUN_STAMP)
+
+$(TEST_STAMP): pyproject.toml $(RUN_STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(TEST_STAMP)
 
 # test-only checkers from npm (HTML validator, axe-core); skipped when npm is missing
 $(NODE_STAMP): package.json package-lock.json
@@ -19,30 +27,36 @@ $(NODE_STAMP): package.json package-lock.json
 		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
 	else echo "npm not found: HTML and accessibility checks will be skipped"; fi
 
-serve: $(STAMP)  ## build, serve at http://127.0.0.1:8000 and reload on every change
-	$(BIN)/python build.py serve
+serve: $(RUN_STAMP)  ## build, serve at http://127.0.0.1:$(PORT) and reload on every change
+	$(BIN)/python build.py serve --port $(PORT)
 
-setup: $(STAMP)  ## only create .venv with everything installed (CI uses it)
+setup: $(TEST_STAMP)  ## only create .venv with everything installed (CI uses it)
 
-# after changing the rubric, rubricsite/fields.py or content/pages/contribute.md: rewrites the
-# exemplar JSON Schema, the issue form and CONTRIBUTING.md (the tests check they are up to date)
-schema: $(STAMP)
-	$(BIN)/python -m rubricsite.schema
+# rewrites the files made from the rubric, the engine and content/pages/contribute.md: the exemplar
+# JSON Schema, the issue form and CONTRIBUTING.md (`check` says when they are out of date)
+sync: $(RUN_STAMP)
+	$(BIN)/python build.py sync
 
-build: $(STAMP)
+schema: sync  # its older name
+
+build: $(RUN_STAMP)
 	$(BIN)/python build.py build
 
-check: $(STAMP)
+# the site's own checks, as its pull-request workflow runs them: every file, then a build (which
+# checks every internal link) into a folder of its own
+check: $(RUN_STAMP)
 	$(BIN)/python build.py check
+	$(BIN)/python build.py build --output .cache/check-output
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check rubricsite tests benchmarks build.py
 
-test: $(STAMP) $(NODE_STAMP) lint  ## the whole suite: unit, integration, workflow and browser tests
+test: $(TEST_STAMP) $(NODE_STAMP) lint sync  ## the engine's tests on their fixture sites, then this site's checks
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory check
 
 # our builds and Pelican's on the same generated corpus (1,000 and 10,000 exemplars; takes a while)
-bench: $(STAMP)
+bench: $(RUN_STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 

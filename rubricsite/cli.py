@@ -1,4 +1,4 @@
-"""The command line: build, serve, check, new, import-issue (a contract: see DESIGN.md)."""
+"""The command line: build, serve, check, new, import-issue, sync, init (a contract: see DESIGN.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import __version__
 from .errors import format_errors
 from .terminal import printable
 
@@ -19,6 +20,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="rubricsite",
         description="Build a browsable growth rubric with 'See it in action' exemplars.",
     )
+    parser.add_argument("--version", action="version", version=f"rubricsite {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -40,7 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--output", type=Path, help=argparse.SUPPRESS)
 
     check = command("check", "check every file and report all problems; writes nothing")
-    check.add_argument("--format", choices=["text", "github", "json"], default="text")
+    check.add_argument("--format", choices=["text", "github", "json", "markdown"], default="text",
+                       help="markdown: a summary for a pull request's checks page")
+    check.add_argument("--line-links", default="", metavar="URL",
+                       help="with --format markdown: link each file under this address, e.g. "
+                       "https://github.com/OWNER/REPO/blob/COMMIT/")
     check.add_argument("--base-url", help=argparse.SUPPRESS)
 
     new = command("new", "write a ready-to-fill exemplar file for one cell")
@@ -52,30 +58,46 @@ def _parser() -> argparse.ArgumentParser:
     imp = command("import-issue", "turn a 'Suggest an exemplar' issue body into an exemplar file")
     imp.add_argument("file", type=Path, help="a file holding the issue body")
     imp.add_argument("--format", choices=["text", "github", "json"], default="text")
+
+    command("sync", "rewrite the files made from the rubric: the exemplar schema, the issue form, "
+                    "CONTRIBUTING.md")
+
+    init = sub.add_parser("init", help="write a new site repository for a district into DIR",
+                          description="Write a complete site repository into DIR (which must be empty "
+                                      "or not exist): settings, rubric, content, workflows, README.")
+    init.add_argument("dir", type=Path, metavar="DIR")
+    init.add_argument("--empty", action="store_true",
+                      help="no exemplars or pages, and a one-theme starter standard to edit")
+    init.add_argument("--engine", metavar="SPEC",
+                      help="the requirements.txt line that installs the engine "
+                           "(default: this version, from a tag of the engine's repository)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status (0 done, 1 content errors, 2 wrong usage)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    commands = {"build", "serve", "check", "new", "import-issue", "-h", "--help"}
+    commands = {"build", "serve", "check", "new", "import-issue", "sync", "init",
+                "-h", "--help", "--version"}
     if not args_list or args_list[0] not in commands:
         args_list.insert(0, "build")
     args = _parser().parse_args(args_list)
+    if args.command == "init":  # makes its folder: no --root to check
+        return _init(args)
     root = args.root.resolve()
     if not root.is_dir():
         print(f"rubricsite: error: no such folder: {args.root}", file=sys.stderr)
         return EXIT_USAGE
     handler = {"build": _build, "serve": _serve, "check": _check, "new": _new,
-               "import-issue": _import_issue}[args.command]
+               "import-issue": _import_issue, "sync": _sync}[args.command]
     try:
         return handler(args, root)
     except KeyboardInterrupt:
         return 130
 
 
-def _print_errors(errors, fmt: str, root: Path) -> None:
-    text = format_errors(errors, fmt, root)  # json escapes control characters itself
+def _print_errors(errors, fmt: str, root: Path, line_links: str = "") -> None:
+    text = format_errors(errors, fmt, root, line_links)  # json escapes control characters itself
     print(text if fmt == "json" else printable(text),
           file=sys.stdout if fmt != "text" else sys.stderr)
     if fmt == "text":
@@ -114,6 +136,8 @@ def _build(args, root: Path) -> int:
     if report.errors:
         _print_errors(report.errors, "text", root)
         return EXIT_CONTENT
+    for note in report.notes:
+        print(note, file=sys.stderr)
     print(report.summary())
     return EXIT_OK
 
@@ -121,12 +145,16 @@ def _build(args, root: Path) -> int:
 def _check(args, root: Path) -> int:
     from .pipeline import check_site
 
-    _site, errors = check_site(root, args.base_url)
+    site, errors = check_site(root, args.base_url)
     if errors:
-        _print_errors(errors, args.format, root)
+        _print_errors(errors, args.format, root, args.line_links)
         return EXIT_CONTENT
+    for note in site.notes if site else ():
+        print(note, file=sys.stderr)
     if args.format == "json":
         print("[]")
+    elif args.format == "markdown":
+        print(format_errors([], "markdown"))
     else:
         print("No problems found.")
     return EXIT_OK
@@ -157,6 +185,41 @@ def _import_issue(args, root: Path) -> int:
         _print_errors(errors, args.format, root)
         return EXIT_CONTENT
     print(path.relative_to(root))
+    return EXIT_OK
+
+
+def _sync(args, root: Path) -> int:
+    from .errors import ContentError
+    from .scaffold import rubric_site
+    from .sync import sync
+
+    site, errors = rubric_site(root)
+    if errors:  # the schema and the form are made from the rubric: it must be readable
+        _print_errors(errors, "text", root)
+        return EXIT_CONTENT
+    try:
+        written = sync(root, site)
+    except ContentError as error:
+        _print_errors([error], "text", root)
+        return EXIT_CONTENT
+    for rel in written:
+        print(f"Wrote {rel.as_posix()}")
+    if not written:
+        print("Every generated file is up to date.")
+    return EXIT_OK
+
+
+def _init(args) -> int:
+    from .errors import ContentError
+    from .starter import init_site
+
+    try:
+        written = init_site(args.dir, empty=args.empty, engine=args.engine)
+    except ContentError as error:
+        print(error.text(), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Wrote a new site into {args.dir} ({len(written)} files). Next: read {args.dir / 'README.md'}; "
+          f"preview it with `rubricsite serve --root {args.dir}`.")
     return EXIT_OK
 
 

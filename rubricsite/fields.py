@@ -126,4 +126,6 @@ CONFIG: Mapping[str, Field] = {
         fields={"text": _s("A line of text."), "links": Field("list", "Links.", items=LINK)},
     ),
     "feed_size": Field("integer", "How many exemplars the Atom feed lists."),
+    "standards": Field("list", "The ids of the standards the site publishes, in any order "
+                       "(default: every rubric/*.yaml).", items=_s("a standard id")),
 }

@@ -6,7 +6,7 @@ form (`### <label>`, then the answer, `_No response_` for none) and returns the 
 by the same validator as `check`. Every answer is hostile input: it only ever reaches YAML through
 `yaml.safe_dump`, the file name comes from `ascii_slug`, and control characters are dropped.
 
-Regenerate the committed form after changing the rubric:  python -m rubricsite.schema (make schema)
+Regenerate the committed form after changing the rubric: rubricsite sync (make sync)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from . import fields
+from . import fields, wording
 from .errors import ContentError, Problems
 from .load import SourceFile, digest, split_front_matter
 from .model import Site
@@ -139,7 +139,7 @@ def issue_form_yaml(site: Site) -> str:
     form = {"name": "Suggest an exemplar",
             "description": "Share a published resource that shows a cell of the rubric in action.",
             "title": "Exemplar: ", "labels": [LABEL], "body": body}
-    header = ("# Generated from the rubric by `python -m rubricsite.schema` (make schema):\n"
+    header = ("# Generated from the rubric by `rubricsite sync` (make sync):\n"
               "# edit rubricsite/issue_form.py or the rubric, not this file.\n")
     return header + yaml.safe_dump(form, sort_keys=False, allow_unicode=True, width=100)
 
@@ -295,30 +295,35 @@ def _validate(site: Site, slug: str, text: str, qs: tuple[Question, ...],
         return
     source = SourceFile(path, slug, meta, body, body_line, digest(text), meta_digest)
     to_exemplar(source, {s.id: s for s in site.standards}, site.levels, found)
-    by_line: dict[int, tuple] = {}
-    for keys, line in sorted(meta.lines.items(), key=lambda kv: len(kv[0])):
-        by_line[line] = keys  # the deepest key on a line wins
-    labels = {q.key: q for q in qs}
+    by_key = {q.key: q for q in qs}
     for error in found.items:
-        keys = by_line.get(error.line or 0, ())
-        named = re.match(r"missing '(\w+)'", error.message)
-        if named:  # reported at the enclosing mapping's line: the key is in the message
-            keys = (*keys[:2], named.group(1)) if keys[:1] == ("resources",) else (named.group(1),)
-        if error.line == body_line:
-            keys = ("story",)
-        if keys[:1] == ("resources",):
-            key = f"resource.{keys[2]}" if len(keys) > 2 else "resource.title"
-        else:
-            key = {"cells": "theme"}.get(str(keys[0]), str(keys[0])) if keys else ""
-        q = labels.get(key)
+        keys = ("story",) if (error.line or 0) >= body_line else error.key
+        q = by_key.get(_question_key(keys))
         if q is None:
             problems.add(issue_path, None, error.message, error.hint)
             continue
-        dotted = ".".join(str(k) for k in keys)
-        message = error.message.replace(f"'{dotted}'", "the answer", 1)
-        if named or message.endswith("is empty"):
-            message = "an answer is needed"
-        problems.add(issue_path, answers[q.label][1], f"{q.label}: {message}", error.hint)
+        message, hint = _as_answer(error, keys, q)
+        problems.add(issue_path, answers[q.label][1], f"{q.label}: {message}", hint)
+
+
+def _question_key(keys: tuple) -> str:
+    """The question whose answer became this front matter key."""
+    if keys[:1] == ("resources",):
+        return f"resource.{keys[2]}" if len(keys) > 2 else "resource.title"
+    return {"cells": "theme"}.get(str(keys[0]), str(keys[0])) if keys else ""
+
+
+def _as_answer(error: ContentError, keys: tuple, q: Question) -> tuple[str, str]:
+    """A file's problem said of a form's answer: no keys, no lines to add or delete."""
+    if error.message.endswith((" is missing", " is empty")) or (keys == ("story",) and \
+            error.message.startswith("the story is empty")):
+        return "an answer is needed", q.description
+    message = error.message.replace(wording.field_name(keys), "the answer", 1) if keys else \
+        error.message
+    hint = error.hint.replace("delete this line", "leave it empty")
+    if keys and isinstance(keys[-1], str):  # a suggested `key: value` line: the answer alone
+        hint = hint.replace(f": {keys[-1]}: ", ": ")
+    return message, hint
 
 
 def import_issue(root: Path, file: Path, today: dt.date | None = None

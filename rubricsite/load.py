@@ -13,7 +13,9 @@ from yaml.constructor import SafeConstructor
 
 from . import limits
 from .errors import ContentError, Problems
+from .frontmatter import reread
 from .safety import check_folders, checked_file, hidden_character, site_files
+from .wording import yaml_problem
 
 try:  # libyaml keeps line marks through compose and is several times faster
     from yaml import CSafeLoader as _Loader
@@ -31,6 +33,10 @@ class Doc:
     data: Any
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
     first_line: int = 1
+    end_line: int = 1  # the line after the last one: where a field missing at the end goes
+    # mistakes found by reading broken front matter again tolerantly (frontmatter.py); the
+    # validator reports them with the rest
+    problems: tuple[ContentError, ...] = ()
 
     def line_of(self, *keys: str | int) -> int:
         """The line of the deepest known key on this path, else the document's first line."""
@@ -86,6 +92,11 @@ def read_text(path: Path) -> str:
     return text
 
 
+class YAMLSyntaxError(ContentError):
+    """YAML that does not parse (as opposed to parsing into something refused): front matter
+    with one is read again field by field."""
+
+
 class _Constructor(SafeConstructor):
     """Safe YAML that leaves timestamps as text: a bad date such as 2024-13-01 becomes a
     validation error with a hint, not a crash inside the YAML library."""
@@ -96,19 +107,17 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.cons
 
 def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
     """YAML text to a Doc; raises ContentError at the line where the YAML breaks."""
+    end_line = first_line + text.count("\n") + 1
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else first_line
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise ContentError(
-            path, line, f"broken YAML: {problem}", "check indentation, colons and quotes"
-        ) from None
+        raise YAMLSyntaxError(path, line, *yaml_problem(exc.problem or exc.context or "")) from None
     except yaml.YAMLError as exc:
-        raise ContentError(path, first_line, f"broken YAML: {exc}") from None
+        raise YAMLSyntaxError(path, first_line, *yaml_problem(str(exc))) from None
     if node is None:
-        return Doc(path, None, {}, first_line)
+        return Doc(path, None, {}, first_line, end_line)
     lines: dict[KeyPath, int] = {}
     _mark_lines(node, (), lines, first_line, path, set())
     try:
@@ -116,10 +125,11 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
     except yaml.YAMLError as exc:
         line = first_line + exc.problem_mark.line if getattr(exc, "problem_mark", None) else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ContentError(path, line or first_line, f"unreadable YAML value: {problem}",
-                           "write plain text, numbers, lists and 'key: value' lines only") from None
+        raise ContentError(path, line or first_line, "a value here starts with !, which YAML reads "
+                           f"as an instruction ({problem})",
+                           "write plain text, in quotes when it starts with !") from None
     _refuse_hidden(path, data, (), lines, first_line)
-    return Doc(path, data, lines, first_line)
+    return Doc(path, data, lines, first_line, end_line)
 
 
 def _refuse_hidden(path: Path, data: Any, key: KeyPath, lines: Mapping[KeyPath, int],
@@ -168,8 +178,8 @@ def _mark_lines(
                 raise ContentError(
                     path,
                     offset + key_node.start_mark.line,
-                    f"key '{name}' is given twice",
-                    "keep one of them",
+                    f"`{name}` is given twice",
+                    "keep one of them and delete the other",
                 )
             seen.add(name)
             lines[(*key, name)] = offset + key_node.start_mark.line
@@ -189,7 +199,7 @@ def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:
     for index in range(1, len(lines)):
         if _is_fence(lines[index]):
             limits.check_front_matter(path, index - 1, sum(len(x) + 1 for x in lines[1:index]))
-            meta = parse_yaml(path, "\n".join(lines[1:index]), first_line=2)
+            meta = _front_matter_doc(path, "\n".join(lines[1:index]))
             return meta, "\n".join(lines[index + 1 :]), index + 2, digest("\n".join(lines[:index]))
     raise ContentError(
         path, 1, "front matter is not closed", "add a line '---' after the last field"
@@ -199,6 +209,16 @@ def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:
 def _is_fence(line: str) -> bool:
     # only '---' at the start of a line: an indented '  ---' belongs to a multi-line YAML value
     return line.rstrip() == "---"
+
+
+def _front_matter_doc(path: Path, text: str) -> Doc:
+    """The front matter's Doc; when its YAML is broken, the fields that can still be read, with a
+    problem on the line of each mistake, so one round shows them all."""
+    try:
+        return parse_yaml(path, text, first_line=2)
+    except YAMLSyntaxError as error:
+        data, lines, found = reread(path, text, 2, parse_yaml)
+        return Doc(path, data, lines, 2, 2 + text.count("\n") + 1, tuple(found) or (error,))
 
 
 def meta_key(path: Path) -> str:
@@ -268,6 +288,27 @@ def _load_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
     return source
 
 
+def rubric_files(folder: Path, problems: Problems, root: Path | None = None) -> list[Path]:
+    """The standards in rubric/: every .yaml and .yml file but levels.yaml; other files are reported."""
+    found = []
+    # links that lead out, dangle or loop are reported there; the folder itself may not be a link
+    inside = set(site_files(folder, root or folder.parent, problems))
+    for path in sorted(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []:
+        if path.name.startswith(".") or path.name == "levels.yaml":
+            continue
+        if path.is_symlink() and path not in inside:
+            continue
+        if path.name == "levels.yml":
+            problems.add(path, None, "the phases are read from rubric/levels.yaml only",
+                         "rename it to levels.yaml")
+        elif path.suffix in (".yaml", ".yml") and path.is_file():
+            found.append(path)
+        else:
+            problems.add(path, None, "not read: rubric/ holds levels.yaml and one .yaml file per standard",
+                         "move it out of rubric/, or give a standard's file the .yaml ending")
+    return found
+
+
 def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None) -> Sources:
     """Read site.yaml, rubric/ and content/; a file that cannot be parsed becomes a problem."""
     cache = cache if cache is not None else ParseCache()
@@ -303,10 +344,9 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
         levels = yaml_file(levels_path)
     else:
         levels = None
-        if not any(p.path == levels_path for p in problems.items):
+        if not any(p.path == levels_path for p in problems.items):  # not a link out
             problems.add(levels_path, None, "missing rubric/levels.yaml", "the site needs its phases")
-    standard_paths = [p for p in site_files(root / "rubric", root, problems, suffix=".yaml")
-                      if p.name != "levels.yaml"]
+    standard_paths = rubric_files(root / "rubric", problems, root)
     if not standard_paths:
         problems.add(root / "rubric", None, "no standard found", "add rubric/<standard>.yaml")
     standards = tuple(d for d in (yaml_file(p) for p in standard_paths) if d is not None)

@@ -131,6 +131,7 @@ class Config:
     footer_text: str = ""
     footer_links: tuple[Link, ...] = ()
     feed_size: int = 20
+    standards: tuple[str, ...] = ()  # the ids site.yaml publishes; () is every one
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,7 @@ class Site:
     tag_names: Mapping[str, str]  # tag slug -> the tag as written
     pages: tuple[ContentPage, ...]
     digests: Mapping[str, str]  # input key -> content hash (see load.Sources)
+    notes: tuple[str, ...] = ()  # one line each, said after a build or check: not problems
 
     def standard(self, standard_id: str) -> Standard:
         return next(s for s in self.standards if s.id == standard_id)

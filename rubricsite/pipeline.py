@@ -33,10 +33,11 @@ from .render import (
     tree_digest,
 )
 from .search_index import BUNDLE, SEARCHABLE, stage_search_index
+from .sync import stale_files
 from .validate import to_exemplar, to_site
 from .write import Stage, existing_files, staged_output
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: Doc carries end_line and the problems of a tolerant re-read
 _PAGEFIND = importlib.metadata.version("pagefind")  # a new indexer may write other bytes
 
 
@@ -49,6 +50,7 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)  # URLs drawn anew this time
     changed: list[str] = field(default_factory=list)  # output files written or removed
     pages_changed: int = 0  # pages among them; the search bundle's files are not pages
+    notes: tuple[str, ...] = ()  # lines to show that are not problems (see Site.notes)
     files: int = 0
     seconds: float = 0.0
 
@@ -72,6 +74,8 @@ def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, li
     site = to_site(read_sources(root, problems), problems, base_url)
     if not problems:  # what check passes, build renders: the same claims on output paths
         check_output_paths(plan_pages(site), problems)
+    if not problems:  # the generated files are compared only with a rubric that reads
+        problems.extend(stale_files(root, site))
     return (None if problems else site), problems.sorted()
 
 
@@ -178,7 +182,7 @@ def _unchanged(root: Path, output: Path, base_url: str | None, search: bool) -> 
         if (now.st_mtime_ns, now.st_size) != stat:
             return None
     return BuildReport(pages=manifest["pages"], files=len(manifest["outputs"]),
-                       seconds=time.perf_counter() - started)
+                       notes=tuple(manifest.get("notes", ())), seconds=time.perf_counter() - started)
 
 
 # --- the build ----------------------------------------------------------------------------------
@@ -253,7 +257,7 @@ class Builder:
             return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
         assert self.site is not None
         site, pages = self.site, list(self.pages.values())
-        report = BuildReport(pages=len(pages))
+        report = BuildReport(pages=len(pages), notes=site.notes)
         # only stories changed: no page came or went, lists and data are as they were, and only
         # the re-planned pages can differ, so 10,000 others need not even be looked at
         quick = story_urls is not None and not search and self.outputs is not None
@@ -327,7 +331,8 @@ class Builder:
             outputs[rel] = (stat.st_mtime_ns, stat.st_size)
         _save_pickle(self.cache / "manifest.pickle", {
             "key": _manifest_key(self.output, self.base_url), "inputs": input_stats(self.root),
-            "outputs": outputs, "pages": len(self.pages), "search_fresh": not self.index_stale})
+            "outputs": outputs, "pages": len(self.pages), "search_fresh": not self.index_stale,
+            "notes": self.site.notes if self.site else ()})
 
     def _plan_all(self, changed: set[Path] | None, problems: Problems) -> dict[str, str] | None:
         """Read (what changed), validate and plan the whole site; the pages' fingerprints."""

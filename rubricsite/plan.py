@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import urls
+from .invite import cell_links, exemplar_links
 from .load import meta_key
 from .model import Cell, CellKey, Exemplar, Site, Standard
-from .scaffold import cell_links, exemplar_links
 from .validate import slugify
 
 

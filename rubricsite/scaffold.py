@@ -14,12 +14,19 @@ from urllib.parse import quote, urlencode
 from . import fields
 from .errors import ContentError, Problems
 from .load import Doc
+from .mistakes import (
+    PLACEHOLDER_FILE,
+    PLACEHOLDER_RESOURCE,
+    PLACEHOLDER_STEP,
+    PLACEHOLDER_STORY,
+    PLACEHOLDER_SUMMARY,
+    PLACEHOLDER_TITLE,
+)
 from .model import CellKey, Config, Exemplar, Site
 from .validate import _level_id, _theme_id, ascii_slug
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/exemplar.schema.json"
 ISSUE_FORM = "suggest-exemplar.yml"  # .github/ISSUE_TEMPLATE/<this>
-PLACEHOLDER_FILE = "your-exemplar-title.md"  # the file name a GitHub new-file link proposes
 SLUG_LIMIT = 60  # long titles make unwieldy addresses; the slug is cut at a word boundary
 
 
@@ -65,7 +72,7 @@ def exemplar_template(site: Site, key: CellKey, title: str, today: dt.date | Non
         _about("cells"),
         "#   cells: [{theme: A, level: established}, {theme: B, level: evolving}]",
         _about("summary"),
-        f"summary: {_q('One sentence: what happens, and who makes it happen.')}",
+        f"summary: {_q(PLACEHOLDER_SUMMARY)}",
         _about("region"),
         'region: ""',
         _about("grades"),
@@ -79,7 +86,7 @@ def exemplar_template(site: Site, key: CellKey, title: str, today: dt.date | Non
         _about("resources") + " Add one '- title: ...' block per resource.",
         "resources:",
         "  " + _about("title", resource),
-        f"  - title: {_q('Title of the resource, as published')}",
+        f"  - title: {_q(PLACEHOLDER_RESOURCE)}",
         "    " + _about("author", resource),
         '    author: ""',
         "    " + _about("year", resource),
@@ -94,11 +101,11 @@ def exemplar_template(site: Site, key: CellKey, title: str, today: dt.date | Non
         "",
         "## What it shows",
         "",
-        "In your own words: what happens, who is involved, and why it fits this cell's statement.",
+        PLACEHOLDER_STORY,
         "",
         "## Try it in your school",
         "",
-        "- One practical first step another school could take.",
+        PLACEHOLDER_STEP,
         "",
     ]
     return "\n".join(lines)
@@ -119,12 +126,13 @@ def resolve_cell(
     problems = Problems()
     if standard is None:
         if len(site.standards) != 1:
-            problems.add(Path("--standard"), None, "missing '--standard'",
-                         f"this site has several standards: {', '.join(s.id for s in site.standards)}")
+            problems.add(Path("--standard"), None, "this site has several standards: say which one",
+                         f"add --standard with one of: {', '.join(s.id for s in site.standards)}")
             return None, problems.sorted()
         chosen = site.standards[0]
     else:
         ids = [s.id for s in site.standards]
+        standard = standard.strip()
         if standard not in ids:
             problems.unknown(Path("--standard"), None, "standard", standard, ids)
             return None, problems.sorted()
@@ -166,7 +174,7 @@ def new_exemplar(
     key, errors = resolve_cell(site, standard, theme, level)
     slug = exemplar_slug(title)
     if not slug:
-        errors.append(ContentError(Path("title"), None, f"title '{title}' gives no file name",
+        errors.append(ContentError(Path("TITLE"), None, f"the title '{title}' gives no file name",
                                    "use a title with some letters a-z or digits"))
     if errors or key is None:
         return None, errors
@@ -194,7 +202,7 @@ def issue_form_url(config: Config) -> str:
 def new_file_url(site: Site, key: CellKey) -> str:
     """GitHub's new-file page in content/exemplars, prefilled with this cell's template."""
     config = site.config
-    text = exemplar_template(site, key, "Your exemplar's title")
+    text = exemplar_template(site, key, PLACEHOLDER_TITLE)
     query = urlencode({"filename": PLACEHOLDER_FILE, "value": text}, quote_via=quote)
     return f"{config.repository}/new/{quote(config.branch)}/content/exemplars?{query}"
 
@@ -209,27 +217,6 @@ def edit_url(site: Site, exemplar: Exemplar) -> str:
     return f"{config.repository}/edit/{quote(config.branch)}/{quote(rel)}"
 
 
-def cell_links(site: Site, key: CellKey) -> dict[str, str] | None:
-    """What a cell page's 'Add an exemplar' box links to; None when no repository is set."""
-    if not site.config.repository:
-        return None
-    return {"new_file": new_file_url(site, key), "issue_form": issue_form_url(site.config),
-            "guide": _guide(site)}
-
-
-def exemplar_links(site: Site, exemplar: Exemplar) -> dict[str, str] | None:
-    """What an exemplar page's 'Suggest an edit' box links to; None when no repository is set."""
-    if not site.config.repository:
-        return None
-    return {"edit": edit_url(site, exemplar), "issue_form": issue_form_url(site.config),
-            "guide": _guide(site)}
-
-
-def _guide(site: Site) -> str:
-    """The contribute page's URL, or '' when the site has none."""
-    return "/contribute/" if any(p.slug == "contribute" for p in site.pages) else ""
-
-
 # --- CONTRIBUTING.md: the site's contribute page, for readers of the repository ----------------
 
 CONTRIBUTE_PAGE = Path("content") / "pages" / "contribute.md"
@@ -241,5 +228,5 @@ def contributing_md(root: Path) -> str:
 
     path = root / CONTRIBUTE_PAGE
     meta, body, _line, _digest = split_front_matter(path, read_text(path))
-    return (f"<!-- Generated from {CONTRIBUTE_PAGE.as_posix()} by `make schema`: "
+    return (f"<!-- Generated from {CONTRIBUTE_PAGE.as_posix()} by `rubricsite sync`: "
             f"edit that file, not this one. -->\n\n# {meta.data['title']}\n\n{body.strip()}\n")

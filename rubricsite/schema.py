@@ -4,15 +4,12 @@ Editors read it through the `# yaml-language-server: $schema=` line at the top o
 contributors get completion and errors as they type. The validator reads the same field specs, so
 the two cannot drift apart; only the rubric's ids (themes, phases, standards) are added here.
 
-Regenerate the committed copy (with the issue form and CONTRIBUTING.md, also generated) after
-changing fields.py, the rubric or content/pages/contribute.md:
-
-    python -m rubricsite.schema          # or: make schema
+The committed copy (with the issue form and CONTRIBUTING.md, also generated) is rewritten by
+`rubricsite sync` (sync.py); `check` says when it is out of date.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Mapping
@@ -112,37 +109,11 @@ def schema_json(site: Site) -> bytes:
     return (json.dumps(exemplar_schema(site), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def load_site(root: Path) -> Site:
-    """The site at root, or exit 1 listing the problems of its rubric (the schema needs one)."""
-    from .scaffold import rubric_site
-
-    site, errors = rubric_site(root)
-    if errors:
-        for error in errors:
-            print(error.text(root), file=sys.stderr)
-        raise SystemExit(1)
-    return site
-
-
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite the files generated from the rubric, fields.py and the contribute page."""
-    from .issue_form import FORM_PATH, issue_form_yaml
-    from .scaffold import CONTRIBUTE_PAGE, contributing_md
+    """`python -m rubricsite.schema`: the older name of `rubricsite sync`."""
+    from .cli import main as cli_main
 
-    parser = argparse.ArgumentParser(prog="python -m rubricsite.schema", description=main.__doc__)
-    parser.add_argument("--root", type=Path, default=Path("."))
-    root = parser.parse_args(argv).root.resolve()
-    site = load_site(root)
-    outputs = {SCHEMA_PATH: schema_json(site), FORM_PATH: issue_form_yaml(site).encode()}
-    if (root / CONTRIBUTE_PAGE).is_file():  # a district may drop the guide
-        outputs[Path("CONTRIBUTING.md")] = contributing_md(root).encode()
-    for rel, data in outputs.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.is_file() or target.read_bytes() != data:
-            target.write_bytes(data)
-            print(f"Wrote {rel.as_posix()}")
-    return 0
+    return cli_main(["sync", *(argv if argv is not None else sys.argv[1:])])
 
 
 if __name__ == "__main__":

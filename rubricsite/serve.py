@@ -9,11 +9,13 @@ index is made afterwards in a thread, at low priority, so no reload waits for it
 
 from __future__ import annotations
 
+import errno
 import html
 import logging
 import os
 import re
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -341,9 +343,29 @@ def _quiet_logs() -> None:
             logger.addFilter(_Printable())
 
 
+def port_problem(host: str, port: int) -> str:
+    """Why serve cannot listen on host:port, with the option that fixes it; '' when it can."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # as the server will: a port left in TIME_WAIT by the last serve is free to it
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"port {port} is already in use (another `serve` still running?): stop it, "
+                        f"or choose a free port with --port {port + 1} (make serve PORT={port + 1})")
+            return (f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                    f"(use --host 127.0.0.1 and a --port above 1023)")
+    return ""
+
+
 def serve(root: Path, output: Path, host: str, port: int) -> int:
     """Build, serve output at http://host:port/ and rebuild on every change; 0 when stopped."""
     root, output = root.resolve(), output.resolve()
+    busy = port_problem(host, port)
+    if busy:  # said before the first build, not after it
+        print(f"rubricsite: error: {busy}", file=sys.stderr)
+        return 2
     preview = _Preview(root, output)
     report = preview.build()
     preview.builder.warm()  # so that the first edit is as quick as the next ones
@@ -363,8 +385,7 @@ def serve(root: Path, output: Path, host: str, port: int) -> int:
     try:
         server.serve(port=port, host=host, root=str(output), restart_delay=0)
     except OSError as exc:  # the port is taken, or the address is not ours
-        print(f"rubricsite: error: cannot serve on {host}:{port}: {exc.strerror or exc}",
-              file=sys.stderr)
+        print(f"rubricsite: error: {port_problem(host, port) or exc.strerror or exc}", file=sys.stderr)
         return 2
     finally:
         watcher.stop()

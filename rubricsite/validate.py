@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import claims, fields, limits, urlpolicy
-from .errors import Problems, suggestion
+from . import claims, fields, limits, mistakes, settings, urlpolicy, wording
+from .errors import Problems, closest
 from .fields import Field
-from .load import Doc, SourceFile, Sources
+from .load import Doc, SourceFile, Sources, read_text
 from .model import (
     Cell,
     CellKey,
@@ -31,8 +31,8 @@ from .model import (
 from .safety import files_under, site_files
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SAFE_COLOR = re.compile(r"^[#a-zA-Z0-9(),.%/\s-]+$")  # no ; { } < that could escape the CSS
 SUMMARY_LIMIT = 300
+CONTENT_FOLDERS = ("exemplars", "pages")  # the folders under content/ whose .md files are read
 
 
 def ascii_slug(text: str) -> str:
@@ -66,25 +66,80 @@ def check_fields(
 ) -> dict[str, Any]:
     """The values of a mapping that match the spec; every mismatch becomes a problem."""
     data = _get(doc.data, at)
-    where = what or "the file"
     if not isinstance(data, dict):
-        problems.add(doc.path, doc.line_of(*at), f"expected a set of 'key: value' lines in {where}")
+        problems.add(doc.path, doc.line_of(*at),
+                     f"{what or 'the file'} should be a set of 'key: value' lines",
+                     "write one field per line, its name, a colon, a space, then the value")
         return {}
     clean: dict[str, Any] = {}
+    meant = set()  # what misspelt keys stand for: not also reported missing
     for key, value in data.items():
         if key not in spec:
-            hint = suggestion(key, spec) or f"allowed keys: {', '.join(spec)}"
-            problems.add(doc.path, doc.line_of(*at, key), f"unknown key '{key}'", hint)
+            _unknown_key(doc, at, key, spec, problems)
+            meant.add(closest(key, spec))
             continue
         checked = _check_value(doc, spec[key], (*at, key), value, problems)
         if checked is not None:
             clean[key] = checked
     for key, rule in spec.items():
-        if rule.required and _blank(data.get(key)) and key in data:
-            problems.add(doc.path, doc.line_of(*at, key), f"'{key}' is empty", rule.description)
-        elif rule.required and key not in data:
-            problems.add(doc.path, doc.line_of(*at), f"missing '{key}'", rule.description)
+        if rule.required and key in data and _blank(data[key]):
+            problems.add(doc.path, doc.line_of(*at, key), f"{wording.field_name((*at, key))} is empty",
+                         f"write it after the colon: {key}: {_example(rule)}", key=(*at, key))
+        elif rule.required and key not in data and (*at, key) not in doc.lines and key not in meant:
+            _missing(doc, at, key, spec, problems)
     return clean
+
+
+def _unknown_key(doc: Doc, at: tuple, key: object, spec: Mapping[str, Field],
+                 problems: Problems) -> None:
+    close = closest(key, spec)
+    hint = f"did you mean `{close}`?" if close else f"remove it, or use one of: {', '.join(spec)}"
+    where = f" in {wording.field_name(at)}" if at else ""
+    problems.add(doc.path, doc.line_of(*at, key), f"there is no field called `{key}`{where}", hint,
+                 key=(*at, key))
+
+
+def _missing(doc: Doc, at: tuple, key: str, spec: Mapping[str, Field], problems: Problems,
+             value: str = "", also: str = "") -> None:
+    """A required field, reported where it belongs (after the field that comes before it in the
+    spec), with the line to add; `value` for that line, `also` to say after it."""
+    written = {k[len(at)]: line for k, line in doc.lines.items()
+               if len(k) == len(at) + 1 and k[: len(at)] == at}
+    order = list(spec)
+    before = [k for k in order[: order.index(key)] if k in written]
+    rule = spec[key]
+    add = f"{key}: {value or _example(rule)}"
+    what = rule.description.rstrip(".")
+    what = what[0].lower() + what[1:]
+    if before:
+        after = before[-1]
+        later = sorted(line for line in written.values() if line > written[after])
+        line = later[0] if later else _end_of(doc, at)
+        hint = f"add a line below `{after}`: {add}"
+    else:
+        line = min(written.values()) if written else doc.line_of(*at)
+        hint = f"add a line: {add}"
+    hint += f", {also}" if also else f" ({what})"
+    name = wording.field_name((*at, key))
+    problems.add(doc.path, line, f"{name} is missing", hint, key=(*at, key))
+
+
+def _end_of(doc: Doc, at: tuple) -> int:
+    """The line after the last line written under this place: where a field is added at its end."""
+    if not at:
+        return doc.end_line
+    inside = [line for k, line in doc.lines.items() if k[: len(at)] == at]
+    return max(inside) + 1
+
+
+def _example(rule: Field) -> str:
+    """A value to show in a fix: the field's own example, else a short quoted description."""
+    example = rule.example
+    if isinstance(example, list):
+        return wording.as_list(example)
+    if example is not None:
+        return str(example) if rule.kind in ("integer", "date") else wording.quoted(str(example))
+    return '"…"'
 
 
 def _blank(value: object) -> bool:
@@ -92,7 +147,9 @@ def _blank(value: object) -> bool:
 
 
 def _given(doc: Doc, at: tuple) -> bool:
-    """Whether the file itself wrote a value at this place (not blank)."""
+    """Whether the file itself wrote a value at this place (not blank), readable or not."""
+    if len(at) == 1 and at in doc.lines and at[0] not in (doc.data or {}):
+        return True  # a field its YAML mistake made unreadable: reported on its own line
     try:
         return not _blank(_get(doc.data, at))
     except (KeyError, IndexError, TypeError):
@@ -106,67 +163,105 @@ def _get(data: Any, at: tuple) -> Any:
 
 
 def _check_value(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
-    line = doc.line_of(*at)
-    name = ".".join(str(k) for k in at)
     if value is None:
         return None
-    if rule.kind in ("string", "url"):
-        if isinstance(value, (dict, list)):
-            problems.add(doc.path, line, f"'{name}' must be text, not a list or mapping")
-            return None
-        text = str(value).strip() if not isinstance(value, bool) else str(value).lower()
-        if rule.kind == "url" and text and (not re.match(r"^https?://", text, re.IGNORECASE)
-                                            or urlpolicy.problem(text)):
-            problems.add(
-                doc.path, line, f"'{name}' is not an http(s) address: '{text}'",
-                "write the full address, starting with https://",
-            )
-            return None
-        return text
-    if rule.kind == "integer":
-        if isinstance(value, bool) or not isinstance(value, int):
-            problems.add(doc.path, line, f"'{name}' must be a whole number, not '{value}'")
-            return None
-        return value
-    if rule.kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        problems.add(
-            doc.path, line, f"'{name}' is not a valid date: '{value}'",
-            "write it as YYYY-MM-DD, e.g. 2026-11-28",
-        )
+    check = _KINDS.get(rule.kind)
+    if check is None:
+        raise ValueError(f"unknown field kind {rule.kind}")  # a bug in fields.py, not in content
+    return check(doc, rule, at, value, problems)
+
+
+def _text(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
+    if isinstance(value, (dict, list)):
+        problems.add(doc.path, doc.line_of(*at), f"{wording.field_name(at)} should be plain text",
+                     f"write it on one line after the colon, in quotes: {at[-1]}: \"...\"", key=at)
         return None
-    if rule.kind == "list":
-        if not isinstance(value, list):
-            problems.add(
-                doc.path, line, f"'{name}' must be a list",
-                f"write it as [\"{value}\"] or as lines starting with '- '",
-            )
-            return None
-        assert rule.items is not None
-        out = [_check_value(doc, rule.items, (*at, i), v, problems) for i, v in enumerate(value)]
-        return [v for v in out if v is not None]
-    if rule.kind == "map":
-        if not isinstance(value, dict):
-            problems.add(doc.path, line, f"'{name}' must be a set of 'key: value' lines")
-            return None
-        assert rule.items is not None
-        return {
-            str(k): v
-            for k, v in ((k, _check_value(doc, rule.items, (*at, k), v, problems))
-                         for k, v in value.items())
-            if v is not None
-        }
-    if rule.kind == "object":
-        return check_fields(doc, rule.fields, problems, at, what=f"'{name}'")
-    raise ValueError(f"unknown field kind {rule.kind}")  # a bug in fields.py, not in content
+    return str(value).strip() if not isinstance(value, bool) else str(value).lower()
+
+
+def _url(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
+    text = _text(doc, rule, at, value, problems)
+    if text and (not re.match(r"^https?://[^\s<>\"']+$", text) or urlpolicy.problem(text)):
+        bare = re.match(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", text, re.IGNORECASE)
+        hint = (f"write the full address, starting with https://: {at[-1]}: https://{text}" if bare
+                else "copy the whole address from the browser's address bar, starting with https://")
+        problems.add(doc.path, doc.line_of(*at),
+                     f"{wording.field_name(at)} is not a web address: '{text}'", hint, key=at)
+        return None
+    return text
+
+
+def _integer(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        name = wording.field_name(at)
+        if isinstance(value, str) and value.strip().isdigit():
+            problems.add(doc.path, doc.line_of(*at), f"{name} is a number written as text",
+                         f"leave out the quote marks: {at[-1]}: {value.strip()}", key=at)
+        elif at[-1] == "year":
+            problems.add(doc.path, doc.line_of(*at), f"{name} should be a year such as 2019, "
+                         f"not '{value}'", "leave the year out when the resource has none: "
+                         "delete this line", key=at)
+        else:
+            problems.add(doc.path, doc.line_of(*at), f"{name} should be a whole number, "
+                         f"not '{value}'", f"write a number, e.g. {at[-1]}: {rule.example or 10}",
+                         key=at)
+        return None
+    return value
+
+
+def _date(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.add(doc.path, doc.line_of(*at), f"{wording.field_name(at)} is not a date "
+                 f"written as year-month-day: '{value}'",
+                 f"write it as YYYY-MM-DD, e.g. {at[-1]}: {rule.example or '2026-11-28'}", key=at)
+    return None
+
+
+def _list(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
+    if not isinstance(value, list):
+        several = isinstance(value, str) and re.search(r"[,;]", value)
+        message = (f"{wording.field_name(at)} should be a list of separate values, not one piece "
+                   "of text" if several else f"{wording.field_name(at)} should be a list")
+        parts = wording.split_list(value)
+        if at == ("grades",):
+            parts = [mistakes.band_guess(part) or part for part in parts]
+        problems.add(doc.path, doc.line_of(*at), message,
+                     f"write it in square brackets: {at[-1]}: {wording.as_list(parts)}", key=at)
+        return None
+    assert rule.items is not None
+    out = [_check_value(doc, rule.items, (*at, i), v, problems) for i, v in enumerate(value)]
+    return [v for v in out if v is not None]
+
+
+def _map(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
+    if not isinstance(value, dict):
+        problems.add(doc.path, doc.line_of(*at),
+                     f"{wording.field_name(at)} should be a set of 'key: value' lines",
+                     "write each on its own line below it, indented by two spaces", key=at)
+        return None
+    assert rule.items is not None
+    return {
+        str(k): v
+        for k, v in ((k, _check_value(doc, rule.items, (*at, k), v, problems))
+                     for k, v in value.items())
+        if v is not None
+    }
+
+
+def _object(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
+    return check_fields(doc, rule.fields, problems, at, what=wording.field_name(at))
+
+
+_KINDS = {"string": _text, "url": _url, "integer": _integer, "date": _date, "list": _list,
+          "map": _map, "object": _object}
 
 
 # --- config, levels, standards ------------------------------------------------------------
@@ -175,17 +270,11 @@ def _check_value(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problem
 def to_config(doc: Doc | None, problems: Problems, base_url: str | None = None) -> Config:
     """site.yaml as a Config; a missing file gives the defaults."""
     values = check_fields(doc, fields.CONFIG, problems) if doc and doc.data is not None else {}
-    colors = {}
-    for name, value in values.get("colors", {}).items():
-        if not SLUG.match(name) or not SAFE_COLOR.match(value):
-            problems.add(
-                doc.path, doc.line_of("colors", name),  # type: ignore[union-attr]
-                f"colour '{name}: {value}' is not a plain CSS colour",
-                "use a name like accent and a value like #1a5276 or rgb(26 82 118)",
-            )
-            continue
-        colors[name] = value
+    colors: dict[str, str] = {}
     if doc is not None:
+        if isinstance(doc.data, dict):
+            settings.commented_out_values(doc, read_text(doc.path), problems)
+        colors = settings.check_colours(doc, values.get("colors", {}), problems)
         _check_look(doc, values, colors, problems)
     footer = values.get("footer", {})
     url = base_url if base_url is not None else values.get("base_url", "")
@@ -197,13 +286,14 @@ def to_config(doc: Doc | None, problems: Problems, base_url: str | None = None) 
         description=values.get("description", defaults.description),
         base_url=(url.rstrip("/") + "/") if url else "",
         language=values.get("language", defaults.language),
-        repository=values.get("repository", "").rstrip("/"),
+        repository=settings.repository_url(values.get("repository", "")),
         branch=values.get("branch", defaults.branch),
         logo=values.get("logo", ""),
         colors=frozen_map(colors),
         footer_text=footer.get("text", ""),
         footer_links=tuple(Link(x["text"], x["url"]) for x in footer.get("links", []) if len(x) == 2),
         feed_size=values.get("feed_size", defaults.feed_size),
+        standards=tuple(dict.fromkeys(values.get("standards", ()))),
     )
 
 
@@ -296,7 +386,7 @@ def to_standard(doc: Doc, levels: tuple[Level, ...], problems: Problems) -> Stan
         for level_id in raw["indicators"]:
             if level_id not in statement_levels:
                 problems.unknown(doc.path, doc.line_of(*at, "indicators", level_id),
-                                 "level", level_id, statement_levels)
+                                 "phase", level_id, statement_levels)
         for level_id in statement_levels:
             if level_id not in raw["indicators"]:
                 problems.add(doc.path, doc.line_of(*at, "indicators"),
@@ -319,28 +409,35 @@ def to_exemplar(
     standards: Mapping[str, Standard],
     levels: tuple[Level, ...],
     problems: Problems,
+    bands: tuple[str, ...] = (),
 ) -> Exemplar | None:
-    """One exemplar file as an Exemplar whose cells exist in the rubric."""
+    """One exemplar file as an Exemplar whose cells exist in the rubric; `bands`: the grade bands
+    other exemplars use, named in the fix for one that is not a band."""
     doc = source.meta
+    before = len(problems)
+    problems.extend(doc.problems)  # the YAML mistakes its tolerant re-read found
+    if doc.data is None and doc.problems:
+        return None
     if doc.data is None:
         problems.add(source.path, 1, "front matter is empty", "add at least title, theme, level, summary")
         return None
     if not isinstance(doc.data, dict):  # its one error says so; a list of missing fields would be noise
         check_fields(doc, fields.EXEMPLAR, problems)
         return None
-    before = len(problems)
     values = check_fields(doc, fields.EXEMPLAR, problems)
     if not SLUG.match(source.slug):
-        problems.add(source.path, None, f"file name '{source.path.name}' is not a web-safe slug",
-                     f"rename it to '{ascii_slug(source.slug) or 'my-exemplar'}.md'")
+        problems.add(source.path, None, f"the file name '{source.path.name}' cannot be a web "
+                     "address", f"rename it to '{mistakes.fixed_file_name(source.path.name)}'")
+    mistakes.placeholders(source, problems)
+    mistakes.grade_bands(doc, values.get("grades", ()), bands, problems)
     summary = values.get("summary", "")
     if len(summary) > SUMMARY_LIMIT:
         problems.add(source.path, doc.line_of("summary"),
-                     f"summary is {len(summary)} characters long",
-                     f"keep it to one sentence under {SUMMARY_LIMIT} characters")
+                     f"the summary is {len(summary)} characters long",
+                     f"keep it to one sentence under {SUMMARY_LIMIT} characters", key=("summary",))
     if not source.body.strip():
         problems.add(source.path, source.body_line, "the story is empty",
-                     "write a few sentences below the closing '---'")
+                     "write a few sentences of your own below the closing '---' line")
     check_markdown(source.path, source.body_line, source.body, problems)
     _check_tags(doc, values.get("tags", []), problems)
     cells = _exemplar_cells(doc, values, standards, levels, problems)
@@ -373,26 +470,28 @@ def _exemplar_cells(
     standard_id = values.get("standard")
     if standard_id is None:
         if len(standards) != 1:
-            problems.add(doc.path, doc.line_of(), "missing 'standard'",
-                         f"this site has several standards: {', '.join(standards)}")
+            if not _given(doc, ("standard",)):
+                _missing(doc, (), "standard", fields.EXEMPLAR, problems, value=next(iter(standards)),
+                         also=f"this site has several standards: {', '.join(standards)}")
             return ()
         standard_id = next(iter(standards))
     if standard_id not in standards:
-        problems.unknown(doc.path, doc.line_of("standard"), "standard", standard_id, standards)
+        problems.unknown(doc.path, doc.line_of("standard"), "standard", standard_id, standards,
+                         key=("standard",))
         return ()
     standard = standards[standard_id]
     if "cells" in values and ("theme" in values or "level" in values):
-        problems.add(doc.path, doc.line_of("cells"), "give either 'cells' or 'theme' and 'level'",
-                     "use cells only for an exemplar that shows several cells")
+        problems.add(doc.path, doc.line_of("cells"), "give either `cells` or `theme` and `level`",
+                     "use cells only for an exemplar that shows several cells", key=("cells",))
         return ()
     if "cells" in values:
         wanted = [(("cells", i), c.get("theme"), c.get("level")) for i, c in enumerate(values["cells"])]
     elif "theme" in values or "level" in values:
         wanted = [((), values.get("theme"), values.get("level"))]
-    else:
-        problems.add(doc.path, doc.line_of(), "missing 'theme' and 'level'",
-                     "say which cell this shows, e.g. theme: vision-for-learning, level: established")
-        return ()
+    elif _given(doc, ("cells",)):
+        return ()  # written but unreadable: its own error says why
+    else:  # each reported missing on the line where it belongs
+        wanted = [((), None, None)]
     keys = []
     for at, theme, level in wanted:
         theme_id = _theme_id(doc, at, theme, standard, problems)
@@ -403,35 +502,48 @@ def _exemplar_cells(
 
 
 def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, problems: Problems):
+    ids = [t.id for t in standard.themes]
     if theme is None:
-        if _given(doc, (*at, "theme")):
-            return None  # given but unusable: its own error says why
-        problems.add(doc.path, doc.line_of(*at), "missing 'theme'",
-                     f"one of: {', '.join(t.id for t in standard.themes)}")
+        if at or _given(doc, (*at, "theme")):  # a cell reports its own missing fields
+            return None  # and one given but unusable has its own error
+        _missing(doc, at, "theme", _cell_spec(at), problems,
+                 value=ids[0] if ids else "", also=f"the themes: {', '.join(ids)}")
         return None
+    theme = theme.strip()
     for candidate in standard.themes:
         if theme in (candidate.id, candidate.code) or theme.upper() == candidate.code.upper():
             return candidate.id
-    problems.unknown(doc.path, doc.line_of(*at, "theme"), "theme", theme,
-                     [t.id for t in standard.themes])
+    by_title = {slugify(t.title): t.id for t in standard.themes}
+    line = doc.line_of(*at, "theme")
+    if slugify(theme) in by_title or slugify(theme) in ids:  # the title written out, or near it
+        right = by_title.get(slugify(theme), slugify(theme))
+        problems.add(doc.path, line, f"unknown theme '{theme}'",
+                     f"write the theme's id: theme: {right}", key=(*at, "theme"))
+        return None
+    problems.unknown(doc.path, line, "theme", theme, ids, key=(*at, "theme"))
     return None
 
 
 def _level_id(doc: Doc, at: tuple, level: str | None, levels: tuple[Level, ...], problems: Problems):
     choices = [lv.id for lv in levels if lv.has_statements]
     if level is None:
-        if _given(doc, (*at, "level")):
-            return None  # given but unusable: its own error says why
-        problems.add(doc.path, doc.line_of(*at), "missing 'level'", f"one of: {', '.join(choices)}")
+        if at or _given(doc, (*at, "level")):  # a cell reports its own missing fields
+            return None  # and one given but unusable has its own error
+        _missing(doc, at, "level", _cell_spec(at), problems, value=choices[0] if choices else "",
+                 also=f"the phases: {wording.choices(choices)}")
         return None
+    level = level.strip()
     if level.lower() in choices:
         return level.lower()
-    if level.lower() in {lv.id for lv in levels}:
+    labels = {lv.id: lv.label for lv in levels}
+    if level.lower() in labels:
         problems.add(doc.path, doc.line_of(*at, "level"),
-                     f"level '{level}' has no statements, so no exemplars",
-                     f"pick one of: {', '.join(choices)}")
+                     f"the {labels[level.lower()]} phase has no statement, so no exemplars",
+                     f"pick the phase the resource shows: {wording.choices(choices)}",
+                     key=(*at, "level"))
         return None
-    problems.unknown(doc.path, doc.line_of(*at, "level"), "level", level, choices)
+    problems.unknown(doc.path, doc.line_of(*at, "level"), "phase", level, choices,
+                     key=(*at, "level"))
     return None
 
 
@@ -453,14 +565,21 @@ def _check_tags(doc: Doc, tags: list[str], problems: Problems) -> None:
                          "remove it or write the tag")
 
 
+def _cell_spec(at: tuple) -> Mapping[str, Field]:
+    return fields.CELL.fields if at else fields.EXEMPLAR
+
+
 def to_page(source: SourceFile, problems: Problems) -> ContentPage | None:
     """A content/pages file as a ContentPage; its file name follows the exemplars' slug rule."""
     spec = {"title": fields.EXEMPLAR["title"], "summary": Field("string", "One sentence.")}
     before = len(problems)
-    if not SLUG.match(source.slug):
-        problems.add(source.path, None, f"file name '{source.path.name}' is not a web-safe slug",
-                     f"rename it to '{ascii_slug(source.slug) or 'my-page'}.md'")
+    if not SLUG.match(source.slug):  # pages follow the exemplars' rule: their name is their address
+        problems.add(source.path, None, f"the file name '{source.path.name}' cannot be a web "
+                     "address", f"rename it to '{mistakes.fixed_file_name(source.path.name)}'")
     check_markdown(source.path, source.body_line, source.body, problems)
+    problems.extend(source.meta.problems)
+    if mistakes.page_looks_like_exemplar(source, problems):
+        return None
     values = check_fields(source.meta, spec, problems)
     if len(problems) > before:
         return None
@@ -475,13 +594,27 @@ def to_site(sources: Sources, problems: Problems, base_url: str | None = None) -
     """Validate everything read and resolve it into one Site."""
     config = to_config(sources.config, problems, base_url)
     levels = to_levels(sources.levels, problems)
-    standards = {s.id: s for s in
-                 (to_standard(doc, levels, problems) for doc in sources.standards) if s}
-    _check_stray_files(sources.root / "content" / "exemplars", problems)
+    every: dict[str, Standard] = {}
+    for standard in (to_standard(doc, levels, problems) for doc in sources.standards):
+        if standard and standard.id in every:  # x.yaml beside x.yml
+            problems.add(standard.path, None, f"standard '{standard.id}' is defined twice",
+                         f"{every[standard.id].path.name} defines it too; keep one of the files")
+        elif standard:
+            every[standard.id] = standard
+    standards = _published(sources.config, config, every, problems)
+    _check_codes_across(sources.standards, standards, problems)
+    settings.template_cycles(sources.root / "templates", problems)
+    _check_stray_files(sources.root / "content", problems)
     exemplars: dict[str, Exemplar] = {}
     seen: dict[str, Path] = {}
+    left_out: dict[str, int] = defaultdict(int)
+    bands = _grade_bands(sources.exemplars)
     for source in sources.exemplars:
-        exemplar = to_exemplar(source, standards, levels, problems)
+        hidden = _unpublished_standard(source, every, standards)
+        if hidden:
+            left_out[hidden] += 1
+            continue
+        exemplar = to_exemplar(source, standards, levels, problems, bands)
         folded = source.slug.lower()
         if folded in seen:
             problems.add(source.path, None, f"duplicate slug '{folded}'",
@@ -504,19 +637,77 @@ def to_site(sources: Sources, problems: Problems, base_url: str | None = None) -
         tag_names=frozen_map(tag_names),
         pages=tuple(p for p in (to_page(s, problems) for s in sources.pages) if p),
         digests=sources.digests,
+        notes=tuple(f"Left out {n} exemplar{'s' if n != 1 else ''} of '{sid}', a standard site.yaml "
+                    f"does not publish (standards: {', '.join(standards)})"
+                    for sid, n in sorted(left_out.items())),
     )
 
 
-def _check_stray_files(folder: Path, problems: Problems) -> None:
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.name.startswith("."):
+def _published(doc: Doc | None, config: Config, every: dict[str, Standard],
+               problems: Problems) -> dict[str, Standard]:
+    """The standards site.yaml's `standards:` names (all of them when it names none)."""
+    if not config.standards:
+        return every
+    chosen = {}
+    for index, standard_id in enumerate(config.standards):
+        if standard_id in every:
+            chosen[standard_id] = every[standard_id]
+        elif doc is not None:
+            problems.unknown(doc.path, doc.line_of("standards", index), "standard", standard_id,
+                             list(every))
+    return chosen
+
+
+def _unpublished_standard(source: SourceFile, every: Mapping[str, Standard],
+                          published: Mapping[str, Standard]) -> str:
+    """The id of a known standard the exemplar names that the site does not publish, else ''."""
+    data = source.meta.data
+    named = data.get("standard") if isinstance(data, dict) else None
+    if isinstance(named, str) and named in every and named not in published:
+        return named
+    return ""
+
+
+def _check_codes_across(docs: tuple[Doc, ...], published: Mapping[str, Standard],
+                        problems: Problems) -> None:
+    """A theme's letter names it in cell codes (A3) and exemplars: one letter, one theme, site-wide."""
+    owner: dict[str, str] = {}
+    for doc in docs:
+        standard = published.get(str((doc.data or {}).get("id", ""))) if isinstance(doc.data, dict) \
+            else None
+        if standard is None or standard.path != doc.path:
             continue
-        if path.is_dir():
-            problems.add(path, None, "a folder here is not read, nor are the files in it",
-                         f"move its .md files up into {folder.name}/")
-        elif path.suffix != ".md":
-            problems.add(path, None, "not a Markdown file, so it is not read",
-                         f"rename it to '{path.stem}.md'")
+        raw = doc.data.get("themes") if isinstance(doc.data.get("themes"), list) else []
+        index_of = {t.get("id"): i for i, t in enumerate(raw) if isinstance(t, dict)}
+        for theme in standard.themes:
+            code = theme.code.upper()
+            if code in owner and owner[code] != standard.id:
+                problems.add(doc.path, doc.line_of("themes", index_of.get(theme.id, 0), "code"),
+                             f"theme code '{theme.code}' is also used by the standard '{owner[code]}'",
+                             "give each theme a letter no other standard uses")
+            owner.setdefault(code, standard.id)
+
+
+def _grade_bands(sources: tuple[SourceFile, ...]) -> tuple[str, ...]:
+    """The grade bands the exemplars use, for the fix of one that is not a band."""
+    found = set()
+    for source in sources:
+        grades = source.meta.data.get("grades") if isinstance(source.meta.data, dict) else None
+        if isinstance(grades, list):
+            found.update(g for g in grades if isinstance(g, str) and mistakes.GRADE_BAND.match(g))
+    return tuple(sorted(found))
+
+
+def _check_stray_files(content: Path, problems: Problems) -> None:
+    """Nothing under content/ is skipped silently: a folder inside exemplars/ or pages/, or a file
+    the build does not read, is a problem saying where it should go."""
+    for name in CONTENT_FOLDERS:
+        folder = content / name
+        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+            if path.is_dir() and not path.name.startswith("."):
+                problems.add(path, None, "a folder here is not read, nor are the files in it",
+                             f"move its .md files up into {name}/")
+    mistakes.stray_files(content, CONTENT_FOLDERS, problems)
 
 
 def _cells(standards, levels, exemplars) -> dict[CellKey, Cell]:

@@ -14,7 +14,10 @@ from rubricsite.pipeline import BuildReport, build_site
 
 TESTS = Path(__file__).parent
 SITES = TESTS / "sites"
-PROJECT = TESTS.parent
+PROJECT = TESTS.parent  # the engine's repository (its tools, workflows, README), not a site
+# the engine's tests build these fixture sites, never the repository's own site: a district that
+# forks the repository and changes its rubric, content or settings keeps every test green
+LEADING = SITES / "leading-learning"  # the Leading Learning rubric and its 42 published exemplars
 
 
 def exemplar(body: str = "## What it shows\n\nA short story.\n", **fields: object) -> str:

@@ -141,7 +141,7 @@ def test_cli_exit_codes(make_site, capsys):
     (root / "content/exemplars/bad.md").write_text(exemplar(level="x"), encoding="utf-8")
     assert main(["build", "--root", str(root)]) == 1
     err = capsys.readouterr().err
-    assert "content/exemplars/bad.md:4: error: unknown level 'x'" in err
+    assert "content/exemplars/bad.md:4: error: unknown phase 'x'" in err
     assert not (root / "output").exists()
 
 

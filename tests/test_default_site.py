@@ -1,4 +1,4 @@
-"""The shipped site, built into a temp folder and read back with an HTML parser."""
+"""The Leading Learning site (its fixture copy), built into a temp folder and read back as HTML."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import PROJECT, TESTS, read_page
+from conftest import LEADING, TESTS, read_page
 
 from rubricsite.pipeline import build_site
 
@@ -22,13 +22,13 @@ BASE = "https://example.org/district/llc/"
 @pytest.fixture(scope="module")
 def site_out(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("default") / "out"
-    report = build_site(PROJECT, out, base_url=BASE, use_cache=False)
+    report = build_site(LEADING, out, base_url=BASE, use_cache=False)
     assert report.ok, report.errors
     return out
 
 
 def rubric() -> dict:
-    return yaml.safe_load((PROJECT / "rubric" / f"{STANDARD}.yaml").read_text(encoding="utf-8"))
+    return yaml.safe_load((LEADING / "rubric" / f"{STANDARD}.yaml").read_text(encoding="utf-8"))
 
 
 def front_matter(path: Path) -> dict:
@@ -60,7 +60,7 @@ def test_grid_is_a_table_with_counts_per_cell(site_out):
     rows = table.select("tbody tr")
     assert [r["id"] for r in rows] == [t["id"] for t in rubric()["themes"]]
     expected = Counter()
-    for path in (PROJECT / "content" / "exemplars").glob("*.md"):
+    for path in (LEADING / "content" / "exemplars").glob("*.md"):
         meta = front_matter(path)
         for cell in meta.get("cells") or [{"theme": meta["theme"], "level": meta["level"]}]:
             expected[f"{cell['theme']}-{cell['level']}"] += 1
@@ -130,7 +130,7 @@ def test_every_page_has_one_h1_lang_title_and_canonical(site_out):
 
 
 def test_one_page_per_exemplar_with_citations(site_out):
-    sources = sorted((PROJECT / "content" / "exemplars").glob("*.md"))
+    sources = sorted((LEADING / "content" / "exemplars").glob("*.md"))
     for path in sources:
         meta = front_matter(path)
         page = read_page(site_out, f"/exemplars/{path.stem}/")
@@ -160,4 +160,4 @@ def test_sitemap_feed_robots_and_data(site_out):
     data = json.loads((site_out / "data" / "rubric.json").read_text())
     assert data["standards"][0]["id"] == STANDARD
     exemplars = json.loads((site_out / "data" / "exemplars.json").read_text())
-    assert len(exemplars) == len(list((PROJECT / "content/exemplars").glob("*.md")))
+    assert len(exemplars) == len(list((LEADING / "content/exemplars").glob("*.md")))

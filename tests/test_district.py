@@ -161,9 +161,9 @@ SITE_ERRORS = {
     "unknown colour": ("  focus: \"#b45309\"", "  acent: \"#b45309\"",
                        "site.yaml:11: error: unknown colour 'acent' (did you mean 'accent'?)"),
     "unsafe colour": ("  focus: \"#b45309\"", "  focus: \"red; } body { display: none\"",
-                      "site.yaml:11: error: colour 'focus: red; } body { display: none' is not a "
-                      "plain CSS colour (use a name like accent and a value like #1a5276 or "
-                      "rgb(26 82 118))"),
+                      "site.yaml:11: error: colour 'focus': 'red; } body { display: none' is not a "
+                      "colour this site accepts; use a colour name such as maroon, #rgb, #rrggbb, "
+                      "rgb(138 21 56) or hsl(340 74% 31%)"),
     "missing logo": ("logo: assets/logo.svg", "logo: assets/crest.png",
                      "site.yaml:7: error: logo 'assets/crest.png' is not a file under assets/ "
                      "(put the image in the site's assets/ folder and write e.g. assets/logo.svg)"),

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT
+from conftest import LEADING, PROJECT
 
 from rubricsite.pipeline import build_site
 
@@ -25,7 +25,7 @@ def test_every_page_is_valid_html(tmp_path: Path) -> None:
             pytest.fail(message)
         pytest.skip(message)
     out = tmp_path / "out"
-    assert build_site(PROJECT, out, base_url="https://example.org/llc/", use_cache=False).ok
+    assert build_site(LEADING, out, base_url="https://example.org/llc/", use_cache=False).ok
     result = subprocess.run(
         [java, "-jar", str(VNU), "--format", "json", "--skip-non-html", str(out)],
         capture_output=True, text=True, timeout=600, check=False,

@@ -16,7 +16,16 @@ TODAY = dt.date(2026, 11, 29)
 REPO = "https://github.com/example-district/llc"
 
 
-def test_new_writes_a_file_that_passes_check(make_site, capsys):
+def _fill_in(text: str) -> str:
+    """What a contributor does with a new file: replace each placeholder."""
+    return (text.replace("One sentence: what happens, and who makes it happen.", "Families build.")
+            .replace("Title of the resource, as published", "Maker nights at home")
+            .replace("In your own words: what happens, who is involved, and why it fits this "
+                     "cell's statement.", "Families come in once a month.")
+            .replace("- One practical first step another school could take.", "- Invite one class."))
+
+
+def test_new_writes_a_file_that_passes_check_once_filled_in(make_site, capsys):
     root = make_site()
     status = main(["new", "--root", str(root), "--theme", "A", "--level", "Established",
                    "Maker night: families build it"])
@@ -25,6 +34,14 @@ def test_new_writes_a_file_that_passes_check(make_site, capsys):
     assert capsys.readouterr().out.startswith("Wrote content/exemplars/maker-night-families-build-it.md")
     text = path.read_text()
     assert text.startswith("---\n# yaml-language-server: $schema=../../schema/exemplar.schema.json\n")
+    _site, errors = check_site(root)  # left as written, every placeholder is a problem on its line
+    lines = text.split("\n")
+    assert sorted(e.key or ("story",) for e in errors) == [
+        ("resources", 0, "title"), ("story",), ("story",), ("summary",)]
+    for error in errors:
+        assert "placeholder" in error.message and error.hint.startswith("replace ")
+        assert any(word in lines[error.line - 1] for word in ("One", "Title", "In your own"))
+    path.write_text(_fill_in(text))
     site, errors = check_site(root)
     assert errors == []
     made = site.exemplars["maker-night-families-build-it"]
@@ -50,17 +67,21 @@ def test_every_field_is_explained(make_site):
 
 CASES = {
     "unknown theme": (dict(theme="vison", level="leading"),
-                      "--theme:1: error: unknown theme 'vison' (did you mean 'vision'?)"),
+                      "error: option --theme: unknown theme 'vison' (did you mean 'vision'?)"),
     "unknown level": (dict(theme="A", level="establised"),
-                      "--level:1: error: unknown level 'establised' (did you mean 'established'?)"),
+                      "error: option --level: unknown phase 'establised' "
+                      "(did you mean 'established'?)"),
+    "a space after the phase, as a file allows": (
+        dict(theme=" A", level="Established "), None),
     "phase without statements": (
         dict(theme="A", level="exploring"),
-        "--level:1: error: level 'exploring' has no statements, so no exemplars "
-        "(pick one of: emerging, evolving, established, leading)"),
+        "error: option --level: the Exploring phase has no statement, so no exemplars "
+        "(pick the phase the resource shows: emerging, evolving, established or leading)"),
     "unknown standard": (dict(theme="A", level="leading", standard="sampel"),
-                         "--standard:1: error: unknown standard 'sampel' (did you mean 'sample'?)"),
+                         "error: option --standard: unknown standard 'sampel' "
+                         "(did you mean 'sample'?)"),
     "title without letters": (dict(theme="A", level="leading", title="!!!"),
-                              "title:1: error: title '!!!' gives no file name "
+                              "error: TITLE: the title '!!!' gives no file name "
                               "(use a title with some letters a-z or digits)"),
     "file exists": (dict(theme="A", level="leading", title="Reading Buddies"),
                     "content/exemplars/reading-buddies.md:1: error: an exemplar named "
@@ -75,6 +96,9 @@ def test_each_new_error(make_site, args, expected):
     args = {"title": "Maker night", **args}
     path, errors = new_exemplar(root, args["theme"], args["level"], args["title"],
                                 args.get("standard"))
+    if expected is None:
+        assert errors == [] and path.is_file()
+        return
     assert path is None
     assert [e.text(root) for e in errors] == [expected]
     assert sorted(p.name for p in (root / "content/exemplars").iterdir()) == before
@@ -82,13 +106,17 @@ def test_each_new_error(make_site, args, expected):
 
 def test_new_needs_standard_when_several(make_site, capsys):
     second = (make_site() / "rubric/sample.yaml").read_text().replace("id: sample", "id: second")
+    second = second.replace("code: A", "code: C").replace("code: B", "code: D")  # letters are site-wide
     root = make_site({"rubric/second.yaml": second,
                       "content/exemplars/reading-buddies.md": exemplar(standard="sample")})
     assert main(["new", "--root", str(root), "--theme", "A", "--level", "leading", "X"]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
-        "--standard:1: error: missing '--standard' (this site has several standards: sample, second)")
-    assert main(["new", "--root", str(root), "--standard", "second", "--theme", "B",
+        "error: option --standard: this site has several standards: say which one "
+        "(add --standard with one of: sample, second)")
+    assert main(["new", "--root", str(root), "--standard", "second", "--theme", "D",
                  "--level", "leading", "X"]) == 0
+    made = root / "content/exemplars/x.md"
+    made.write_text(_fill_in(made.read_text()))
     site, errors = check_site(root)
     assert errors == []
     assert site.exemplars["x"].cells[0].standard == "second"
@@ -110,6 +138,7 @@ def test_quotes_and_colons_in_a_title_stay_valid_yaml(make_site):
     root = make_site()
     title = 'A "quoted" title: with # hash and \\ backslash'
     path, _ = new_exemplar(root, "A", "leading", title, today=TODAY)
+    path.write_text(_fill_in(path.read_text()))
     site, errors = check_site(root)
     assert errors == []
     assert site.exemplars[path.stem].title == title
@@ -135,19 +164,29 @@ def test_cell_page_links_to_a_prefilled_new_file(make_site, build, page):
     site, _ = check_site(root)
     key = next(k for k in site.cells if (k.theme, k.level) == ("design", "evolving"))
     assert query["value"] == [exemplar_template(site, key, "Your exemplar's title")]
+    # the form opens with the cell's standard, theme and phase chosen (by each field's id)
     assert links["Suggest an exemplar with a form"] == (
-        f"{REPO}/issues/new?template=suggest-exemplar.yml")
+        f"{REPO}/issues/new?template=suggest-exemplar.yml&standard=Sample&theme=B.%20Design"
+        "&phase=Evolving")
 
 
-def test_the_linked_template_passes_check_as_it_is(make_site, build, page):
+def test_the_linked_template_left_as_it_is_names_each_placeholder(make_site, build, page):
     root = _with_repo(make_site)
     href = page(build(root), "/sample/vision/emerging/").select_one(".contribute-box a")["href"]
     text = parse_qs(urlsplit(href).query)["value"][0]
     assert "# date: YYYY-MM-DD" in text  # no build-day date: two builds stay byte-identical
-    root2 = _with_repo(make_site, **{"content/exemplars/new-one.md": text})
-    site, errors = check_site(root2)
+    root2 = _with_repo(make_site, **{"content/exemplars/your-exemplar-title.md": text})
+    _site, errors = check_site(root2)
+    # the file name, the title, the summary, the resource's title and two lines of the story
+    assert sorted(e.key for e in errors) == [
+        (), (), (), ("resources", 0, "title"), ("summary",), ("title",)]
+    assert any("still called your-exemplar-title.md" in e.message for e in errors)
+    assert all("placeholder" in e.message for e in errors if e.key)
+    filled = _fill_in(text).replace("Your exemplar's title", "Maker nights")
+    root3 = _with_repo(make_site, **{"content/exemplars/maker-nights.md": filled})
+    site, errors = check_site(root3)
     assert errors == []
-    assert site.exemplars["new-one"].cells[0].level == "emerging"
+    assert site.exemplars["maker-nights"].cells[0].level == "emerging"
 
 
 def test_exemplar_page_links_to_its_file_in_the_editor(make_site, build, page):
@@ -170,6 +209,18 @@ def test_contribute_guide_is_linked_when_the_site_has_one(make_site, build, page
 def test_no_repository_no_links(make_site, build, page):
     out = build(make_site())
     assert page(out, "/sample/vision/leading/").select(".contribute-box") == []
+    assert page(out, "/exemplars/reading-buddies/").select(".contribute-box") == []
+
+
+def test_no_repository_an_empty_cell_invites_through_the_contribute_page(make_site, build, page):
+    root = make_site({"content/pages/contribute.md": "---\ntitle: Contribute\n---\n\nHow to help.\n"})
+    out = build(root)
+    cell = page(out, "/sample/vision/leading/")
+    assert "No exemplar shows this cell yet" in cell.select_one("p.empty").get_text()
+    box = cell.select_one("section.contribute-box")
+    hrefs = [a["href"] for a in box.select("a")]
+    assert hrefs == ["../../../contribute/"]  # no address of a repository that is not set
+    assert "Vision" in box.get_text() and "Leading" in box.get_text()
     assert page(out, "/exemplars/reading-buddies/").select(".contribute-box") == []
 
 

@@ -132,7 +132,8 @@ def test_assess_page_embeds_the_plan_data_with_relative_links(make_site, build):
 def test_a_second_standard_gets_its_own_fieldsets_plan_data_and_filter(make_site, build):
     second = (Path(__file__).parent / "sites/minimal/rubric/sample.yaml").read_text(encoding="utf-8")
     for old, new in (("id: sample", "id: second"), ('short_title: "Sample"', 'short_title: "Second"'),
-                     ("order: 1", "order: 2"), ("version: 1", 'version: "2025.1"')):
+                     ("order: 1", "order: 2"), ("version: 1", 'version: "2025.1"'),
+                     ("code: A", "code: C"), ("code: B", "code: D")):  # theme letters are site-wide
         second = second.replace(old, new)
     buddies = exemplar(standard="sample", title="Reading buddies")
     root = make_site({"rubric/second.yaml": second, "content/exemplars/reading-buddies.md": buddies})

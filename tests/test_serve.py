@@ -130,9 +130,10 @@ def test_broken_file_shows_errors_in_browser_and_fixing_it_brings_the_site_back(
     _write(served.root, "content/exemplars/second.md", exemplar(title=None))
     _wait_for("the error page", lambda: len(served.errors()) == 2)
     assert served.errors() == [
-        "content/exemplars/reading-buddies.md:4: error: unknown level 'establised' "
+        "content/exemplars/reading-buddies.md:4: error: unknown phase 'establised' "
         "(did you mean 'established'?)",
-        "content/exemplars/second.md:2: error: missing 'title' (The exemplar's title.)",
+        "content/exemplars/second.md:2: error: `title` is missing "
+        "(add a line: title: \"…\" (the exemplar's title))",
     ]
     status, soup = served.page("/sample/vision/")  # every page shows them, not only the home page
     assert status == 500 and soup.select("#build-errors li")

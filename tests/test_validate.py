@@ -13,7 +13,7 @@ BAD = "content/exemplars/bad.md"
 CASES = {
     "unknown level": (
         exemplar(level="establised"),
-        f"{BAD}:4: error: unknown level 'establised' (did you mean 'established'?)",
+        f"{BAD}:4: error: unknown phase 'establised' (did you mean 'established'?)",
     ),
     "unknown theme": (
         exemplar(theme="vison"),
@@ -21,31 +21,32 @@ CASES = {
     ),
     "unknown key": (
         exemplar(colour="red"),
-        f"{BAD}:6: error: unknown key 'colour' (allowed keys: title, standard, theme, level, "
-        "cells, summary, region, grades, tags, date, contributors, resources)",
+        f"{BAD}:6: error: there is no field called `colour` (remove it, or use one of: title, "
+        "standard, theme, level, cells, summary, region, grades, tags, date, contributors, "
+        "resources)",
     ),
     "missing title": (
         "---\ntheme: vision\nlevel: leading\nsummary: \"s\"\n---\nbody\n",
-        f"{BAD}:2: error: missing 'title' (The exemplar's title.)",
+        f"{BAD}:2: error: `title` is missing (add a line: title: \"…\" (the exemplar's title))",
     ),
     "bad date": (
         exemplar(date="2024-13-01"),
-        f"{BAD}:6: error: 'date' is not a valid date: '2024-13-01' "
-        "(write it as YYYY-MM-DD, e.g. 2026-11-28)",
+        f"{BAD}:6: error: `date` is not a date written as year-month-day: '2024-13-01' "
+        "(write it as YYYY-MM-DD, e.g. date: 2026-11-28)",
     ),
     "javascript url": (
         exemplar(resources=[{"title": "t", "url": "javascript:alert(1)"}]),
-        f"{BAD}:8: error: 'resources.0.url' is not an http(s) address: 'javascript:alert(1)' "
-        "(write the full address, starting with https://)",
+        f"{BAD}:8: error: the first resource's `url` is not a web address: 'javascript:alert(1)' "
+        "(copy the whole address from the browser's address bar, starting with https://)",
     ),
     "broken yaml": (
-        "---\ntitle: [oops\n---\nbody\n",
-        f"{BAD}:3: error: broken YAML: did not find expected ',' or ']' "
-        "(check indentation, colons and quotes)",
+        "---\ntitle: \"oops\ntheme: vision\nlevel: leading\nsummary: s\n---\nbody\n",
+        f"{BAD}:2: error: the quote mark that opens the title is never closed "
+        "(end the line with \": title: \"oops\")",
     ),
     "duplicate key": (
         "---\ntitle: a\ntitle: b\ntheme: vision\nlevel: leading\nsummary: s\n---\nbody\n",
-        f"{BAD}:3: error: key 'title' is given twice (keep one of them)",
+        f"{BAD}:3: error: `title` is given twice (keep one of them and delete the other)",
     ),
     "no front matter": (
         "just a story\n",
@@ -58,19 +59,20 @@ CASES = {
     ),
     "empty story": (
         exemplar(body=""),
-        f"{BAD}:7: error: the story is empty (write a few sentences below the closing '---')",
+        f"{BAD}:7: error: the story is empty "
+        "(write a few sentences of your own below the closing '---' line)",
     ),
     "python tag": (
         "---\ntitle: !!python/object:os.system x\ntheme: vision\nlevel: leading\nsummary: s\n"
         "---\nbody\n",
-        f"{BAD}:2: error: unreadable YAML value: could not determine a constructor for the tag "
-        "'tag:yaml.org,2002:python/object:os.system' "
-        "(write plain text, numbers, lists and 'key: value' lines only)",
+        f"{BAD}:2: error: a value here starts with !, which YAML reads as an instruction "
+        "(could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system') "
+        "(write plain text, in quotes when it starts with !)",
     ),
     "tags not a list": (
         exemplar(tags="reading"),
-        f"{BAD}:6: error: 'tags' must be a list "
-        "(write it as [\"reading\"] or as lines starting with '- ')",
+        f"{BAD}:6: error: `tags` should be a list "
+        "(write it in square brackets: tags: [\"reading\"])",
     ),
 }
 
@@ -95,8 +97,8 @@ def test_duplicate_slug_and_unsafe_name(make_site):
     root = make_site({"content/exemplars/Reading-Buddies.md": exemplar()})
     _, errors = check_site(root)
     assert [e.text(root) for e in errors] == [
-        "content/exemplars/Reading-Buddies.md:1: error: file name 'Reading-Buddies.md' is not "
-        "a web-safe slug (rename it to 'reading-buddies.md')",
+        "content/exemplars/Reading-Buddies.md:1: error: the file name 'Reading-Buddies.md' "
+        "cannot be a web address (rename it to 'reading-buddies.md')",
         "content/exemplars/reading-buddies.md:1: error: duplicate slug 'reading-buddies' "
         "(Reading-Buddies.md already uses it; rename one of the files)",
     ]
@@ -106,8 +108,8 @@ def test_stray_file_is_reported(make_site):
     root = make_site({"content/exemplars/notes.txt": "notes"})
     _, errors = check_site(root)
     assert [e.text(root) for e in errors] == [
-        "content/exemplars/notes.txt:1: error: not a Markdown file, so it is not read "
-        "(rename it to 'notes.md')"]
+        "content/exemplars/notes.txt:1: error: this file is not read: only files ending in .md "
+        "are (rename it to 'notes.md')"]
 
 
 def test_folder_inside_exemplars_is_reported(make_site):
@@ -143,7 +145,7 @@ def test_misspelt_phase_in_rubric(make_site):
     root = make_site({"rubric/sample.yaml": rubric})
     _, errors = check_site(root)
     texts = [e.text(root) for e in errors]
-    assert "rubric/sample.yaml:25: error: unknown level 'leadin' (did you mean 'leading'?)" in texts
+    assert "rubric/sample.yaml:25: error: unknown phase 'leadin' (did you mean 'leading'?)" in texts
     assert "rubric/sample.yaml:21: error: theme 'design' has no statement for 'leading'" in texts
 
 
@@ -151,7 +153,7 @@ def test_github_format_escapes_and_points_at_line(make_site):
     root = make_site({BAD: exemplar(level="establised")})
     _, errors = check_site(root)
     assert format_errors(errors, "github", root) == (
-        f"::error file={BAD},line=4::unknown level 'establised' (did you mean 'established'?)")
+        f"::error file={BAD},line=4::unknown phase 'establised' (did you mean 'established'?)")
 
 
 def test_standard_required_when_several(make_site):
@@ -160,4 +162,4 @@ def test_standard_required_when_several(make_site):
     root = make_site({"rubric/second.yaml": second, BAD: exemplar()})
     _, errors = check_site(root)
     assert {(e.path.name, e.message.split(" (")[0]) for e in errors} >= {
-        ("bad.md", "missing 'standard'")}
+        ("bad.md", "`standard` is missing")}

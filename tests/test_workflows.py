@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import PROJECT
+from conftest import LEADING, PROJECT, SITES
 
-from rubricsite.issue_form import FORM_PATH
+from rubricsite.issue_form import issue_form_yaml
 from rubricsite.load import split_front_matter
-from rubricsite.scaffold import contributing_md
+from rubricsite.scaffold import rubric_site
 
 WORKFLOWS = PROJECT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
@@ -35,8 +35,8 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
                           cwd=PROJECT)
 
 
-def test_the_three_workflows_exist():
-    assert [p.name for p in FILES] == ["check.yml", "import-issue.yml", "pages.yml"]
+def test_the_four_workflows_exist():
+    assert [p.name for p in FILES] == ["check.yml", "engine.yml", "import-issue.yml", "pages.yml"]
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
@@ -45,9 +45,11 @@ def test_workflow_matches_github_schema(path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_issue_form_matches_github_schema():
-    result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-issue-forms",
-                 PROJECT / FORM_PATH)
+@pytest.mark.parametrize("site", [LEADING, SITES / "district"], ids=["one standard", "two standards"])
+def test_issue_form_matches_github_schema(site, tmp_path):
+    form = tmp_path / "form.yml"
+    form.write_text(issue_form_yaml(rubric_site(site)[0]), encoding="utf-8")
+    result = run(tool("check-jsonschema"), "--builtin-schema", "vendor.github-issue-forms", form)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -121,18 +123,32 @@ def test_pages_passes_the_base_url_through_env():
 def test_check_reports_to_the_summary_and_uploads_the_site():
     data = yaml.safe_load((WORKFLOWS / "check.yml").read_text())
     assert set(data[True]) == {"pull_request", "push"}  # YAML 1.1 reads the key `on` as True
+    assert not data[True]["pull_request"]  # every pull request is checked, whatever it changes
     steps = data["jobs"]["check"]["steps"]
     scripts = "\n".join(s.get("run", "") for s in steps)
     assert "check --format github" in scripts and "$GITHUB_STEP_SUMMARY" in scripts
-    assert "make test" in scripts
+    assert "-r requirements.txt" in scripts and " build " in scripts
     uses = {s["uses"].split("@")[0]: s for s in steps if "uses" in s}
     assert uses["actions/cache"]["with"]["path"] == ".cache/rubricsite"
     assert uses["actions/upload-artifact"]["with"]["path"] == "output/"
 
 
-def test_contributing_is_the_contribute_page():
-    assert (PROJECT / "CONTRIBUTING.md").read_text(encoding="utf-8") == contributing_md(PROJECT), (
-        "CONTRIBUTING.md is out of date: edit content/pages/contribute.md, then run `make schema`")
+@pytest.mark.parametrize("name", ["check.yml", "import-issue.yml", "pages.yml"])
+def test_site_workflows_never_run_the_engine_tests(name):
+    """A site's workflows check its content; a contributor's pull request never waits for pytest."""
+    scripts = "\n".join(s.get("run", "") for s in _steps(WORKFLOWS / name))
+    assert "pytest" not in scripts and "make test" not in scripts and "make setup" not in scripts
+    assert "-r requirements.txt" in scripts  # the engine the site pins
+
+
+def test_engine_tests_run_only_when_the_engine_changes():
+    data = yaml.safe_load((WORKFLOWS / "engine.yml").read_text())
+    for event in ("pull_request", "push"):
+        paths = data[True][event]["paths"]
+        assert {"rubricsite/**", "tests/**", "pyproject.toml"} <= set(paths)
+        assert not [p for p in paths if p.startswith(("content", "rubric/", "site.yaml", "templates",
+                                                      "assets"))]
+    assert "make test" in "\n".join(s.get("run", "") for s in _steps(WORKFLOWS / "engine.yml"))
 
 
 # --- the import workflow's own scripts, run with bash as the runner would ----------------------
@@ -200,7 +216,7 @@ def test_import_workflow_replies_with_the_errors(make_site, tmp_path):
     assert reply.returncode == 1  # the run shows as failed until the issue is fixed
     assert (temp / "gh-args").read_text().split()[:4] == ["issue", "comment", "7", "--repo"]
     body = (temp / "gh-body").read_text()
-    assert ("issue.md:13: error: Phase: unknown level 'Establisehd' (did you mean 'established'?)"
+    assert ("issue.md:13: error: Phase: unknown phase 'Establisehd' (did you mean 'established'?)"
             in body)
     # an answer quoted in an error cannot close the reply's code block early
     assert ("issue.md:9: error: Theme: unknown theme 'A''''' (expected one of: vision, design)"

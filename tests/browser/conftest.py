@@ -23,6 +23,7 @@ from rubricsite.pipeline import build_site
 from .browsing import PREFIX
 
 PROJECT = Path(__file__).resolve().parents[2]
+LEADING = PROJECT / "tests" / "sites" / "leading-learning"  # not the repository's own site
 CHROMIUM = Path(os.environ.get("RUBRICSITE_CHROMIUM", "/usr/bin/chromium"))
 AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -76,11 +77,11 @@ class Served:
 
 @contextlib.contextmanager
 def _serving(output: Path) -> Iterator[Served]:
-    """The default site built into output with its base URL, served on loopback under PREFIX."""
+    """The Leading Learning fixture site built into output with its base URL, served under PREFIX."""
     handler = functools.partial(_PrefixHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     base = f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    report = build_site(PROJECT, output, base_url=base, use_cache=False)
+    report = build_site(LEADING, output, base_url=base, use_cache=False)
     assert report.ok, "\n".join(str(e) for e in report.errors)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
