@@ -470,6 +470,8 @@ def _exemplar_cells(
     standard_id = values.get("standard")
     if standard_id is None:
         if len(standards) != 1:
+            if not standards:  # the rubric's own errors say why; a cell cannot be named yet
+                return ()
             if not _given(doc, ("standard",)):
                 _missing(doc, (), "standard", fields.EXEMPLAR, problems, value=next(iter(standards)),
                          also=f"this site has several standards: {', '.join(standards)}")

@@ -55,16 +55,17 @@ def test_site_addresses_must_be_http(make_site, tmp_path, key):
     root = make_site()
     (root / "site.yaml").write_text((root / "site.yaml").read_text() + f'{key}: "javascript:alert(1)"\n')
     refused_by_check_and_build(root, [
-        f"site.yaml:3: error: '{key}' is not an http(s) address: 'javascript:alert(1)' "
-        "(write the full address, starting with https://)"], tmp_path)
+        f"site.yaml:3: error: `{key}` is not a web address: 'javascript:alert(1)' (copy the whole "
+        "address from the browser's address bar, starting with https://)"], tmp_path)
 
 
 def test_resource_address_must_be_http(make_site, tmp_path):
     root = make_site({"content/exemplars/x.md": exemplar(
         resources=[{"title": "T", "url": "javascript:alert(1)"}])})
     refused_by_check_and_build(root, [
-        "content/exemplars/x.md:8: error: 'resources.0.url' is not an http(s) address: "
-        "'javascript:alert(1)' (write the full address, starting with https://)"], tmp_path)
+        "content/exemplars/x.md:8: error: the first resource's `url` is not a web address: "
+        "'javascript:alert(1)' (copy the whole address from the browser's address bar, starting "
+        "with https://)"], tmp_path)
 
 
 @pytest.mark.parametrize("name", ["javascript:alert(1).md", "Javascript%3Aalert.md", "a b.md",
@@ -73,8 +74,8 @@ def test_content_page_names_follow_the_slug_rule(make_site, tmp_path, name):
     root = make_site({f"content/pages/{name}": "---\ntitle: Page\n---\n\nText.\n"})
     result = cli(root, "check")
     assert result.status == 1
-    assert result.errors[0].startswith(f"content/pages/{name}:1: error: file name '{name}' is "
-                                       "not a web-safe slug (rename it to '")
+    assert result.errors[0].startswith(f"content/pages/{name}:1: error: the file name '{name}' "
+                                       "cannot be a web address (rename it to '")
     assert result.errors == cli(root, "build", "--output", tmp_path / "o").errors
 
 
