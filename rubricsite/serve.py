@@ -375,6 +375,9 @@ def serve(root: Path, output: Path, host: str, port: int) -> int:
     server = Server(watcher=watcher)
     _Origin.serve_at(host, port)
     LiveReloadHandler.check_origin = _same_origin  # livereload's own accepts every origin
+    # tornado skips check_origin when Origin and Host merely look alike (a rebound DNS name,
+    # https://): decide before the upgrade, as for every other request
+    LiveReloadHandler.prepare = _refuse_other_origins
     ForceReloadHandler.prepare = _refuse_other_origins
     _quiet_logs()
     _SiteHandler.error_page = staticmethod(lambda: preview.page)
