@@ -71,7 +71,7 @@ def markdown_problem(text: str) -> tuple[int, str, str] | None:
             continue
         depth = _depth(line)
         if depth > NESTING:
-            return number, f"blockquotes and lists nested {depth} deep; the limit is {NESTING}", \
+            return number, f"blockquotes and lists nested more than {NESTING} deep; that is the limit", \
                 "nest fewer levels of '>' and indented lists"
         found = _MARKS.findall(line)
         marks += len(found)
@@ -107,4 +107,6 @@ def _depth(line: str) -> int:
         if marker is None:
             return depth + spaces // 4
         depth += 1 + spaces // 4
+        if depth > NESTING:  # deep enough to refuse: counting on would cost the square of the line
+            return depth
         at = marker.end()

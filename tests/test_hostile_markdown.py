@@ -12,7 +12,8 @@ from rubricsite.markup import MarkupError, to_html
 BODY_LINE = 8  # exemplar()'s default front matter is lines 1-6, then a blank line
 MARKS = (f"this paragraph holds more than {limits.PARAGRAPH_MARKS} of the marks * _ [ ] ` < ~; "
          "that is the limit (split it into shorter paragraphs)")
-NESTED = f"the limit is {limits.NESTING} (nest fewer levels of '>' and indented lists)"
+NESTED = (f"blockquotes and lists nested more than {limits.NESTING} deep; that is the limit (nest "
+          "fewer levels of '>' and indented lists)")
 
 PATHOLOGICAL = {
     # name: (story, line within the story, error after 'error: ')
@@ -24,11 +25,11 @@ PATHOLOGICAL = {
     "unclosed code fence": ("```\n" + "*a " * 1000 + "b" + " c*" * 1000, 1, MARKS),
     "closed code fence": ("```\n" + "[" * 1001 + "\n```", 1, MARKS),
     "inline HTML": ("<span>" * 1001, 1, MARKS),
-    "deep blockquotes": ("> " * 40 + "x", 1, f"blockquotes and lists nested 40 deep; {NESTED}"),
+    "deep blockquotes": ("> " * 40 + "x", 1, NESTED),
     "deep lists": ("".join("    " * i + "- x\n" for i in range(12)), 9,
-                   f"blockquotes and lists nested 9 deep; {NESTED}"),
+                   NESTED),
     "quotes in lists": ("".join("> - " * (i + 1) + "x\n" for i in range(6)), 5,
-                        f"blockquotes and lists nested 10 deep; {NESTED}"),
+                        NESTED),
     "brackets over many paragraphs": ("\n\n".join(["[" * 300] * 12), 23,
                                       "too many '[' up to this paragraph: the limit is 1,000,000 "
                                       "for the sum over paragraphs of their number squared (use "
