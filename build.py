@@ -3,21 +3,33 @@
 
 from __future__ import annotations  # this file must run, and explain, on an old Python too
 
-import importlib.util
 import shlex
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-# import name -> package name on PyPI, as pyproject.toml lists them
-NEEDED = {"yaml": "pyyaml", "jinja2": "jinja2", "markdown": "markdown", "nh3": "nh3",
-          "livereload": "livereload", "watchfiles": "watchfiles", "pagefind": "pagefind"}
 
 
 def _missing() -> list[str]:
-    """The packages this interpreter lacks, checked before anything imports them, so a first run
-    with the wrong Python says what to do instead of ending in a traceback."""
-    return [package for name, package in NEEDED.items() if importlib.util.find_spec(name) is None]
+    """The packages pyproject.toml names that this interpreter lacks, checked before anything
+    imports them, so a first run with the wrong Python says what to do instead of a traceback."""
+    import importlib.metadata
+    import re
+    import tomllib
+
+    try:
+        with (HERE / "pyproject.toml").open("rb") as f:
+            wanted = tomllib.load(f)["project"]["dependencies"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return []  # not this repository's layout: nothing to compare with
+    missing = []
+    for spec in wanted:
+        name = re.split(r"[\s\[<>=!~;]", spec, maxsplit=1)[0]
+        try:
+            importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(name)
+    return missing
 
 
 def _say_how_to_set_up(problem: str) -> int:
@@ -28,7 +40,8 @@ def _say_how_to_set_up(problem: str) -> int:
         shown = venv
     script = "build.py" if Path.cwd() == HERE else str(HERE / "build.py")
     again = shlex.join([str(shown), script, *sys.argv[1:]])
-    setup = "" if venv.is_file() else f"set them up once with `make setup` (in {HERE}), then "
+    ours = Path(sys.prefix).resolve() == (HERE / ".venv").resolve()  # set up before a new package
+    setup = "" if venv.is_file() and not ours else f"set them up with `make setup` (in {HERE}), then "
     print(f"rubricsite: error: {problem}: {setup}run `{again}`", file=sys.stderr)
     return 2
 

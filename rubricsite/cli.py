@@ -11,8 +11,10 @@ from pathlib import Path
 from . import __version__
 from .errors import format_errors
 from .terminal import printable
+from .write import OutputRefused
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+# 3: the system refused (disk full, read-only, permission denied), named with its path and cause
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -75,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit status (0 done, 1 content errors, 2 wrong usage)."""
+    """Run one command; returns the exit status (0 done, 1 content errors, 2 wrong usage,
+    3 the system refused a read or write)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     commands = {"build", "serve", "check", "new", "import-issue", "sync", "init",
                 "-h", "--help", "--version"}
@@ -94,6 +97,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, root)
     except KeyboardInterrupt:
         return 130
+    except OutputRefused as exc:
+        print(f"rubricsite: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # one line naming the path and the cause, never a traceback
+        where = exc.filename or root
+        print(f"rubricsite: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
 
 
 def _print_errors(errors, fmt: str, root: Path, line_links: str = "") -> None:
@@ -131,7 +141,9 @@ def _build(args, root: Path) -> int:
     output = (args.output or root / "output").resolve()
     progress = Progress()
     report = build_site(root, output, base_url=args.base_url, clean=args.clean,
-                        use_cache=not args.no_cache, on_progress=progress)
+                        use_cache=not args.no_cache, on_progress=progress,
+                        on_wait=lambda: print(f"Waiting for another build into {output} to finish",
+                                              file=sys.stderr, flush=True))
     progress.end()
     if report.errors:
         _print_errors(report.errors, "text", root)

@@ -25,6 +25,24 @@ _RESERVED = tuple("`@%")  # characters YAML refuses at the start of a plain valu
 Fix = tuple[str, str, str]  # message, hint, the line as repaired
 
 
+def looks_like_a_field(line: str) -> bool:
+    """`title: …` at the margin: the first line of fields whose opening `---` was left out."""
+    return bool(re.match(r"^[A-Za-z_][\w-]*:(\s|$)", line))
+
+
+def end_of_fields(lines: list[str]) -> int | None:
+    """Where fields opened by `---` but never closed end: the first line of the story (a line
+    that is neither a field, nor indented, nor a list item, nor a YAML comment), or None."""
+    for index in range(1, len(lines)):
+        line = lines[index]
+        if not line.strip() or line[:1] in (" ", "\t", "-") or looks_like_a_field(line):
+            continue
+        if line.startswith("#") and not line.startswith("##"):  # '## What it shows' is the story
+            continue
+        return index if index > 1 else None
+    return None
+
+
 def reread(path: Path, text: str, first_line: int,
            parse: Callable[[Path, str, int], object]) -> tuple[dict, dict, list[ContentError]]:
     """The readable fields of broken front matter: (data, lines of keys, problems).

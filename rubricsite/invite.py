@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
+from . import urls
 from .issue_form import questions
 from .model import CellKey, Exemplar, Site
 from .scaffold import edit_url, issue_form_url, new_file_url
 
-GUIDE = "/contribute/"
+GUIDE = urls.content_page("contribute")
 
 
 def cell_links(site: Site, key: CellKey) -> dict[str, str] | None:

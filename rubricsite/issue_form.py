@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from . import fields, wording
-from .errors import ContentError, Problems
+from .errors import ContentError, Problems, closest
 from .load import SourceFile, digest, split_front_matter
 from .model import Site
 from .safety import strip_hidden
@@ -185,6 +185,34 @@ def read_answers(body: str, labels: list[str]) -> dict[str, tuple[str | None, in
     return answers
 
 
+def _unknown_headings(body: str, qs: tuple[Question, ...],
+                      answers: Mapping[str, tuple[str | None, int | None]],
+                      raw: dict[str, str | None], problems: Problems, issue_path: Path
+                      ) -> dict[str, str | None]:
+    """A `### heading` that is none of the form's questions (an edited or an old form's issue) is
+    named, not read as part of the answer above it; a one-line answer ends where it starts. Inside
+    a story or an annotation a heading is the writer's own, unless it is close to a question."""
+    labels = [q.label for q in qs]
+    starts = sorted((line, q) for q in qs if (line := answers[q.label][1]) is not None)
+    raw = dict(raw)
+    for number, line in enumerate(body.replace("\r\n", "\n").split("\n"), 1):
+        heading = line.strip()[4:].strip() if line.strip().startswith("### ") else None
+        if heading is None or heading in labels:
+            continue
+        inside = next((q for start, q in reversed(starts) if start < number), None)
+        close = closest(heading, [label.lower() for label in labels])
+        if inside is not None and inside.multiline and not close:
+            continue  # the writer's own heading, inside their story
+        meant = next((label for label in labels if label.lower() == close), "")
+        problems.add(issue_path, number, f"'### {heading}' is not one of the form's questions, "
+                     "so the answer below it was not used",
+                     f"write the heading as '### {meant}'" if meant else
+                     f"move the answer under one of the form's questions: {', '.join(labels)}")
+        if inside is not None and not inside.multiline and raw.get(inside.key):
+            raw[inside.key] = raw[inside.key].split(f"### {heading}", 1)[0].strip() or None
+    return raw
+
+
 @dataclass(frozen=True, slots=True)
 class Conversion:
     """What an issue becomes: the exemplar's file name and text, or the errors to reply with."""
@@ -216,6 +244,7 @@ def convert_issue(
     def say(q: Question, message: str, hint: str = "") -> None:
         problems.add(issue_path, answers[q.label][1], f"{q.label}: {message}", hint)
 
+    raw = _unknown_headings(body, qs, answers, raw, problems, issue_path)
     by_key = {q.key: q for q in qs}
     meta = _front_matter(site, by_key, raw, today, say)
     licence = raw["licence"] or ""

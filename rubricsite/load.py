@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ from yaml.constructor import SafeConstructor
 
 from . import limits
 from .errors import ContentError, Problems
-from .frontmatter import reread
+from .frontmatter import end_of_fields, looks_like_a_field, reread
+from .incremental import file_key, meta_key
 from .safety import check_folders, checked_file, hidden_character, site_files
 from .wording import yaml_problem
 
@@ -23,6 +25,17 @@ except ImportError:  # pragma: no cover - pure-Python fallback where libyaml is 
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 KeyPath = tuple[str | int, ...]
+BUILTIN = Path(__file__).parent  # the engine's own templates/ and assets/
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """Where templates are looked up, first match wins: the site's own, then the built-ins."""
+    return [d for d in (root / "templates", BUILTIN / "templates") if d.is_dir()]
+
+
+def asset_dirs(root: Path) -> list[Path]:
+    """Where assets come from; a site's file replaces the built-in file of the same name."""
+    return [d for d in (BUILTIN / "assets", root / "assets") if d.is_dir()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,40 +203,52 @@ def _mark_lines(
 
 
 def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:
-    """A Markdown file's front matter Doc, its body, the body's first line, the front matter's hash."""
+    """A Markdown file's front matter Doc, its body, the body's first line, the front matter's hash.
+
+    When a `---` line is missing but the fields are plain to see, they are still read (and the
+    missing line is a problem on the Doc), so the rest of the file is checked in the same round.
+    """
     lines = text.split("\n")
-    if not lines or not _is_fence(lines[0]):
-        raise ContentError(
-            path, 1, "missing front matter", "start the file with a line '---', the fields, then '---'"
-        )
-    for index in range(1, len(lines)):
-        if _is_fence(lines[index]):
-            limits.check_front_matter(path, index - 1, sum(len(x) + 1 for x in lines[1:index]))
-            meta = _front_matter_doc(path, "\n".join(lines[1:index]))
-            return meta, "\n".join(lines[index + 1 :]), index + 2, digest("\n".join(lines[:index]))
-    raise ContentError(
-        path, 1, "front matter is not closed", "add a line '---' after the last field"
-    )
+    opened = bool(lines) and _is_fence(lines[0])
+    start = 1 if opened else 0
+    # only an unindented '---' closes: '  ---' belongs to a multi-line YAML value
+    close = next((i for i in range(start, len(lines)) if _is_fence(lines[i])), None)
+    if close is not None and (opened or (close > 0 and looks_like_a_field(lines[0]))):
+        missing = None if opened else ContentError(
+            path, 1, "the file does not start with a line '---'",
+            "add a line '---' above this one, so the fields below it are read as fields")
+        body_from = close + 1
+    elif opened and (end := end_of_fields(lines)) is not None:
+        close, body_from = end, end
+        missing = ContentError(path, end + 1, "the fields are not closed by a line '---'",
+                               "add a line '---' above this line, after the last field")
+    elif opened:
+        raise ContentError(path, 1, "front matter is not closed",
+                           "add a line '---' after the last field")
+    else:
+        raise ContentError(path, 1, "missing front matter",
+                           "start the file with a line '---', the fields, then '---'")
+    limits.check_front_matter(path, close - start, sum(len(x) + 1 for x in lines[start:close]))
+    meta = _front_matter_doc(path, "\n".join(lines[start:close]), start + 1)
+    if missing is not None:
+        meta = replace(meta, problems=(missing, *meta.problems))
+    return (meta, "\n".join(lines[body_from:]), body_from + 1,
+            digest("\n".join(lines[:close])))
 
 
 def _is_fence(line: str) -> bool:
-    # only '---' at the start of a line: an indented '  ---' belongs to a multi-line YAML value
     return line.rstrip() == "---"
 
 
-def _front_matter_doc(path: Path, text: str) -> Doc:
+def _front_matter_doc(path: Path, text: str, first_line: int = 2) -> Doc:
     """The front matter's Doc; when its YAML is broken, the fields that can still be read, with a
     problem on the line of each mistake, so one round shows them all."""
     try:
-        return parse_yaml(path, text, first_line=2)
+        return parse_yaml(path, text, first_line=first_line)
     except YAMLSyntaxError as error:
-        data, lines, found = reread(path, text, 2, parse_yaml)
-        return Doc(path, data, lines, 2, 2 + text.count("\n") + 1, tuple(found) or (error,))
-
-
-def meta_key(path: Path) -> str:
-    """The input key of a file's front matter alone."""
-    return f"{path}#meta"
+        data, lines, found = reread(path, text, first_line, parse_yaml)
+        return Doc(path, data, lines, first_line, first_line + text.count("\n") + 1,
+                   tuple(found) or (error,))
 
 
 def digest(text: str) -> str:
@@ -231,61 +256,129 @@ def digest(text: str) -> str:
 
 
 class ParseCache:
-    """Parsed files from the last build keyed by path, size and mtime: a no-op rebuild reads nothing.
+    """Parsed files by path and digest of their text: a file whose text is unchanged is not parsed.
 
-    With `changed` given (serve: the file watcher names what changed), every other file is
-    taken from the cache without even a stat, so a rebuild costs the same at 10 or 10,000 files.
+    `stored` rows come from the store as JSON text and are checked here (a row that does not
+    decode to the shape of a parse is a miss, so a crafted row can only give what a file could);
+    `memory` holds what this process parsed before. With `changed` given (serve: the watcher
+    names what changed), a file not named is taken from memory without even being read, so a
+    rebuild costs the same at 10 or 10,000 files.
     """
 
-    def __init__(
-        self,
-        entries: dict[str, tuple[int, int, object]] | None = None,
-        changed: Iterable[Path] | None = None,
-    ) -> None:
-        self.entries = entries or {}
-        self.seen: dict[str, tuple[int, int, object]] = {}
+    def __init__(self, stored: Mapping[str, tuple[str, str]] | None = None,
+                 memory: Mapping[str, tuple[str, object]] | None = None,
+                 changed: Iterable[Path] | None = None) -> None:
+        self.stored = stored or {}
+        self.memory = memory or {}
         self.changed = None if changed is None else {str(p) for p in changed}
+        self.seen: dict[str, tuple[str, object]] = {}  # path -> (digest, parse): this read
+        self.new: dict[str, tuple[str, str]] = {}  # path -> (digest, JSON): rows for the store
 
-    def get(self, path: Path) -> object | None:
-        hit = self.entries.get(str(path))
-        if hit and self.changed is not None and str(path) not in self.changed:
-            self.seen[str(path)] = hit
-            return hit[2]
-        stat = path.stat()
-        if hit and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size:
-            self.seen[str(path)] = hit
-            return hit[2]
+    def untouched(self, path: Path) -> object | None:
+        """The last parse of a file the watcher did not name (None: read it)."""
+        hit = self.memory.get(str(path))
+        if hit is None or self.changed is None or str(path) in self.changed:
+            return None
+        self.seen[str(path)] = hit
+        return hit[1]
+
+    def get(self, path: Path, text_digest: str) -> object | None:
+        key = str(path)
+        hit = self.memory.get(key)
+        if hit is None or hit[0] != text_digest:
+            row = self.stored.get(key)
+            value = _from_plain(path, row[1], text_digest) if row and row[0] == text_digest else None
+            hit = (text_digest, value) if value is not None else None
+        if hit is not None:
+            self.seen[key] = hit
+            return hit[1]
         return None
 
-    def put(self, path: Path, value: object) -> None:
-        stat = path.stat()
-        self.seen[str(path)] = (stat.st_mtime_ns, stat.st_size, value)
+    def put(self, path: Path, text_digest: str, value: SourceFile | tuple[Doc, str]) -> None:
+        self.seen[str(path)] = (text_digest, value)
+        plain = _to_plain(value)
+        if plain is not None:
+            self.new[str(path)] = (text_digest, plain)
 
 
 def _load_yaml_file(path: Path, cache: ParseCache) -> tuple[Doc, str]:
-    hit = cache.get(path)
+    hit = cache.untouched(path)
     if hit is not None:
         return hit  # type: ignore[return-value]
     text = read_text(path)
-    result = (parse_yaml(path, text), digest(text))
-    cache.put(path, result)
+    text_digest = digest(text)
+    hit = cache.get(path, text_digest)
+    if isinstance(hit, tuple):
+        return hit
+    result = (parse_yaml(path, text), text_digest)
+    cache.put(path, text_digest, result)
     return result
 
 
 def read_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
-    """One exemplar or page file, from the cache when it has not changed; raises ContentError."""
-    return _load_markdown_file(path, cache)
-
-
-def _load_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
-    hit = cache.get(path)
+    """One exemplar or page file, from the cache when its text has not changed; raises ContentError."""
+    hit = cache.untouched(path)
     if hit is not None:
         return hit  # type: ignore[return-value]
     text = read_text(path)
+    text_digest = digest(text)
+    hit = cache.get(path, text_digest)
+    if isinstance(hit, SourceFile):
+        return hit
     meta, body, body_line, meta_digest = split_front_matter(path, text)
-    source = SourceFile(path, path.stem, meta, body, body_line, digest(text), meta_digest)
-    cache.put(path, source)
+    source = SourceFile(path, path.stem, meta, body, body_line, text_digest, meta_digest)
+    cache.put(path, text_digest, source)
     return source
+
+
+# --- parses as plain JSON for the store, and back, checking every part ---------------------
+
+
+def _to_plain(value: SourceFile | tuple[Doc, str]) -> str | None:
+    """JSON text of a parse; None when its YAML holds what JSON cannot carry exactly."""
+    if isinstance(value, SourceFile):
+        doc, extra = value.meta, {"body": value.body, "body_line": value.body_line,
+                                  "meta_digest": value.meta_digest}
+    else:
+        doc, extra = value[0], {}
+    if doc.problems or not _is_plain(doc.data):
+        return None  # broken, or e.g. a number as a key or a set: parsed again next time
+    lines = [[*keys, line] for keys, line in doc.lines.items()]
+    try:
+        return json.dumps({"data": doc.data, "lines": lines, "first": doc.first_line,
+                           "end": doc.end_line, **extra},
+                          ensure_ascii=False, allow_nan=False)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _is_plain(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_is_plain(v) for v in value)
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def _from_plain(path: Path, text: str, text_digest: str) -> SourceFile | tuple[Doc, str] | None:
+    """A parse back from the store's JSON, or None when any part is not what _to_plain writes."""
+    try:
+        row = json.loads(text)
+        lines = {tuple(entry[:-1]): entry[-1] for entry in row["lines"]}
+        first, end = row["first"], row["end"]
+        doc = Doc(path, row["data"], lines, first, end)
+        if not all(isinstance(line, int) and all(isinstance(k, (str, int)) for k in keys)
+                   for keys, line in lines.items()) or not isinstance(first, int) \
+                or not isinstance(end, int):
+            return None
+        if "body" not in row:
+            return doc, text_digest
+        body, body_line, meta_digest = row["body"], row["body_line"], row["meta_digest"]
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        return None
+    if not (isinstance(body, str) and isinstance(body_line, int) and isinstance(meta_digest, str)):
+        return None
+    return SourceFile(path, path.stem, doc, body, body_line, text_digest, meta_digest)
 
 
 def rubric_files(folder: Path, problems: Problems, root: Path | None = None) -> list[Path]:
@@ -320,18 +413,18 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
         except ContentError as error:
             problems.extend([error])
             return None
-        digests[str(path)] = file_digest
+        digests[file_key(path)] = file_digest
         return doc
 
     def markdown_files(folder: Path) -> tuple[SourceFile, ...]:
         found = []
         for path in site_files(folder, root, problems, suffix=".md"):
             try:
-                source = _load_markdown_file(path, cache)
+                source = read_markdown_file(path, cache)
             except ContentError as error:
                 problems.extend([error])
                 continue
-            digests[str(path)] = source.digest
+            digests[file_key(path)] = source.digest
             digests[meta_key(path)] = source.meta_digest
             found.append(source)
         return tuple(found)

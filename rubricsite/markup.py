@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-from pathlib import Path
 
 import markdown
 import nh3
@@ -12,6 +10,7 @@ from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
 from . import __version__, limits, urlpolicy
+from .store import Store
 
 EXTENSIONS = ["extra", "sane_lists", "toc", "smarty"]
 EXTENSION_CONFIGS = {
@@ -132,8 +131,8 @@ def make_converter(quick: bool = True) -> markdown.Markdown:
 _converter: markdown.Markdown | None = None
 
 
-def to_html(source: str) -> str:
-    """Contributor Markdown as sanitised HTML; headings one level down (the page owns the h1)."""
+def convert(source: str) -> str:
+    """Contributor Markdown as HTML, NOT yet safe; headings one level down (the page owns the h1)."""
     global _converter  # one converter per process: building one costs more than converting
     if _converter is None:
         _converter = make_converter()
@@ -148,6 +147,11 @@ def to_html(source: str) -> str:
                           "use fewer levels of emphasis, links, lists or quotes inside each other",
                           source) from None
     html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
+    return html
+
+
+def sanitise(html: str) -> str:
+    """Only the allowlist's tags, attributes and URL schemes survive; run on every build."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -159,60 +163,39 @@ def to_html(source: str) -> str:
     )
 
 
+def to_html(source: str) -> str:
+    """Contributor Markdown as sanitised HTML."""
+    return sanitise(convert(source))
+
+
 def cache_key(source: str) -> str:
     return hashlib.blake2b((SETTINGS_KEY + "\0" + source).encode(), digest_size=20).hexdigest()
 
 
 class MarkupCache:
-    """Rendered Markdown keyed by source and engine settings; safe to delete at any time."""
+    """Converted Markdown, kept in the store between builds; sanitised every time it is used.
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self.memory: dict[str, str] = {}
-        self.new: dict[str, str] = {}
-        self._db: sqlite3.Connection | None = None
+    The store is as untrusted as the site folder, so what comes from it is only ever the input
+    of the sanitiser: a crafted row can change a story's words, never put a script in a page.
+    """
 
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._db is None and self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self._db = self._open()
-            except sqlite3.DatabaseError:  # a damaged cache is only a slower build: start over
-                self.path.unlink(missing_ok=True)
-                self._db = self._open()
-        return self._db
-
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path)
-        try:
-            db.execute("CREATE TABLE IF NOT EXISTS html (key TEXT PRIMARY KEY, value TEXT)")
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.memory: dict[str, str] = {}  # key -> sanitised HTML, made in this process
+        self.new: dict[str, str] = {}  # key -> converted HTML not yet in the store
 
     def html(self, source: str) -> str:
         key = cache_key(source)
         if key in self.memory:
             return self.memory[key]
-        db = self._connect()
-        row = db.execute("SELECT value FROM html WHERE key = ?", (key,)).fetchone() if db else None
-        value = row[0] if row else to_html(source)
-        if not row:
-            self.new[key] = value
-        self.memory[key] = value
+        converted = self.store.markup(key)
+        if converted is None:
+            converted = self.new[key] = convert(source)
+        value = self.memory[key] = sanitise(converted)
         return value
 
     def save(self, entries: dict[str, str] | None = None) -> None:
-        """Store new renderings (those of this process, or those workers sent back)."""
-        entries = self.new if entries is None else entries
-        db = self._connect()
-        if db is not None and entries:
-            db.executemany("INSERT OR REPLACE INTO html VALUES (?, ?)", entries.items())
-            db.commit()
-        self.new = {}
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        """Store new conversions (those of this process, or those workers sent back)."""
+        self.store.put_markup(self.new if entries is None else entries)
+        if entries is None:
+            self.new = {}

@@ -89,10 +89,17 @@ class Exemplar:
     date: dt.date | None = None
     contributors: tuple[str, ...] = ()
     resources: tuple[Resource, ...] = ()
+    region_slug: str = ""  # slugs.slugify(region): the filters' value
+    tag_slugs: tuple[str, ...] = ()  # slugs.slugify of each tag, in the order of tags
 
     @property
     def standards(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c.standard for c in self.cells))
+
+    @property
+    def tag_links(self) -> tuple[tuple[str, str], ...]:
+        """(slug, tag as written) for each tag: what a tag link needs."""
+        return tuple(zip(self.tag_slugs, self.tags, strict=True))
 
 
 @dataclass(frozen=True, slots=True)

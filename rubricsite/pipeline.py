@@ -1,44 +1,41 @@
-"""The stages wired together: load -> validate -> model -> plan -> render -> post -> write."""
+"""The build's spine: load -> validate -> model -> plan -> render -> post -> write.
+
+`Builder.build` reads in that order, one call per stage. It decides nothing about what to redraw:
+what each page depends on and when it is stale is incremental.py; what persists between builds
+is store.py; how the output folder is guarded, staged and swapped is write.py.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import importlib.metadata
-import os
-import pickle
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from . import __version__, urls
+from . import incremental, urls
 from .claims import check_output_paths
 from .errors import ContentError, Problems
-from .load import ParseCache, meta_key, read_markdown_file, read_sources
+from .load import ParseCache, asset_dirs, read_markdown_file, read_sources, template_dirs
 from .markup import MarkupCache, to_html
 from .model import Exemplar, Site, frozen_map
-from .plan import Page, plan_exemplar_page, plan_pages, site_inputs
+from .plan import Page, exemplar_page, plan_pages
 from .post import copy_assets, post_files
-from .render import (
-    PARALLEL_FROM,
-    Rendered,
-    asset_dirs,
-    make_environment,
-    page_globals,
-    render_pages,
-    template_dirs,
-    tree_digest,
-)
-from .search_index import BUNDLE, SEARCHABLE, stage_search_index
+from .render import Rendered, make_environment, page_globals, render_pages
+from .search_index import BUNDLE, data_files, engine_files, search_bundle
+from .store import LastBuild, Store, cache_dir
 from .sync import stale_files
 from .validate import to_exemplar, to_site
-from .write import Stage, existing_files, staged_output
-
-STATE_VERSION = 2  # 2: Doc carries end_line and the problems of a tolerant re-read
-_PAGEFIND = importlib.metadata.version("pagefind")  # a new indexer may write other bytes
+from .write import (
+    MARKER,
+    Stage,
+    check_output,
+    output_lock,
+    remove_leftovers,
+    staged_output,
+)
 
 
 @dataclass
@@ -63,11 +60,6 @@ class BuildReport:
         return f"Built {self.pages:,} pages ({self.pages_changed:,} changed) in {self.seconds:.2f} s"
 
 
-def cache_dir(root: Path) -> Path:
-    """The persistent cache: safe to delete, ignored by git."""
-    return root / ".cache" / "rubricsite"
-
-
 def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, list[ContentError]]:
     """Load and validate everything; the Site when there is no problem, and all problems."""
     problems = Problems()
@@ -79,148 +71,54 @@ def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, li
     return (None if problems else site), problems.sorted()
 
 
-def _fingerprint(page: Page, site: Site, shared_digest: str) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"{shared_digest}\0{page.url}\0{page.template}\0".encode())
-    for key in sorted(page.inputs):
-        h.update(f"{key}\0{site.digests.get(key, '-')}\0".encode())
-    return h.hexdigest()
+@dataclass
+class Plan:
+    """A planned site: the model, every page by URL in plan order, and each page's fingerprint."""
 
-
-class _State:
-    """What the last build left on disk: parsed files and each page's fingerprint."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        data: dict = _load_pickle(path)
-        if data.get("version") != (STATE_VERSION, __version__):
-            data = {}
-        self.parsed: dict = data.get("parse", {})
-        self.pages: dict[str, str] = data.get("pages", {})
-
-
-def _save_state(path: Path | None, parsed: dict, pages: dict[str, str]) -> None:
-    _save_pickle(path, {"version": (STATE_VERSION, __version__), "parse": parsed, "pages": pages})
-
-
-def _load_pickle(path: Path | None) -> dict:
-    if path is None or not path.is_file():
-        return {}
-    try:
-        with path.open("rb") as f:
-            data = pickle.load(f)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return {}  # a damaged cache is only a slower build
-    return data if isinstance(data, dict) else {}
-
-
-def _save_pickle(path: Path | None, data: dict) -> None:
-    if path is None:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as f:
-        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
-
-
-# --- nothing changed: answer from file stats alone ------------------------------------------
-
-
-def _stats(paths: dict[str, tuple[int, int]], top: str, skip: frozenset[str] = frozenset()) -> None:
-    try:
-        entries = os.scandir(top)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    with entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):  # a link to a folder can loop forever
-                if entry.name not in skip:
-                    _stats(paths, entry.path, skip)
-            else:
-                stat = entry.stat()
-                paths[entry.path] = (stat.st_mtime_ns, stat.st_size)
-
-
-def input_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file a build reads, the engine's own included."""
-    found: dict[str, tuple[int, int]] = {}
-    for name in ("site.yaml", "rubric", "content", "templates", "assets"):
-        path = root / name
-        if path.is_file():
-            stat = path.stat()
-            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
-        else:
-            _stats(found, str(path))
-    _stats(found, str(Path(__file__).parent), frozenset({"__pycache__"}))
-    return found
-
-
-def _manifest_key(output: Path, base_url: str | None) -> tuple:
-    return (STATE_VERSION, __version__, str(output), base_url)
-
-
-def _unchanged(root: Path, output: Path, base_url: str | None, search: bool) -> BuildReport | None:
-    """A report without building when no input changed and the output is as the last build left it.
-
-    Decided from stats alone (no parsing, no loading of the larger state), so a rebuild of a
-    10,000-exemplar site with nothing changed costs a directory scan.
-    """
-    started = time.perf_counter()
-    manifest = _load_pickle(cache_dir(root) / "manifest.pickle")
-    if manifest.get("key") != _manifest_key(output, base_url):
-        return None
-    if search and not manifest.get("search_fresh"):
-        return None
-    if input_stats(root) != manifest.get("inputs"):
-        return None
-    for rel, stat in manifest.get("outputs", {}).items():
-        try:
-            now = os.stat(os.path.join(output, rel))
-        except OSError:
-            return None
-        if (now.st_mtime_ns, now.st_size) != stat:
-            return None
-    return BuildReport(pages=manifest["pages"], files=len(manifest["outputs"]),
-                       notes=tuple(manifest.get("notes", ())), seconds=time.perf_counter() - started)
-
-
-# --- the build ----------------------------------------------------------------------------------
+    site: Site
+    pages: dict[str, Page]
+    fingerprints: dict[str, str]
+    shared: str  # incremental.shared_key: what every fingerprint includes
+    asset_version: str
+    templates: str  # digest of the template folders
+    only: list[str] | None = None  # a story edit: only these pages can differ (None: any)
 
 
 class Builder:
     """Builds one site into one output again and again, keeping what it learned in memory.
 
     build_site uses it once. serve keeps one alive: after an edit it re-reads only the files the
-    watcher named, and when only exemplar stories changed (front matter untouched) it re-plans
-    and re-renders only the pages that list those files as inputs; the Jinja environment,
-    the Markdown cache and the output's file list stay loaded between builds.
+    watcher named, and when only exemplar stories changed it re-plans and redraws only their
+    pages; the Jinja environment, the Markdown and the output's file list stay loaded.
     """
 
     def __init__(self, root: Path, output: Path, *, base_url: str | None = None,
                  use_cache: bool = True) -> None:
         self.root, self.output = root.resolve(), output.resolve()
         self.base_url = base_url
-        self.cache = cache_dir(self.root) if use_cache else None
-        state = _State(self.cache / "state.pickle" if self.cache else None)
-        self._state_path = state.path
-        self.parsed: dict = state.parsed  # ParseCache entries of the last good read
-        self.fingerprints: dict[str, str] = state.pages  # of the pages the output holds
-        self.markup = MarkupCache(self.cache / "markup.sqlite" if self.cache else None)
-        self.site: Site | None = None
-        self.pages: dict[str, Page] = {}  # by URL, in plan order
+        self.store = Store(cache_dir(self.root) if use_cache else None)
+        self.markup = MarkupCache(self.store)
+        self.plan: Plan | None = None
+        self.parse: ParseCache | None = None  # the last good read
+        self.drawn: dict[str, str] | None = None  # URL -> fingerprint of the output's copy
         self.outputs: set[str] | None = None  # the output's files after the last build
         self.index_stale = False  # a searchable page was drawn since the search index was made
-        self._shared_digest = ""
-        self._asset_version = ""
+        self._marker: tuple[int, int] | None = None  # the marker's stat after the last build
+        self._inputs: incremental.Stats = {}  # input stats when the last build began
         self._env: tuple[str, jinja2.Environment] | None = None
         self._post_key = ""
         self._post_paths: list[str] = []
-        self._slug_by_path: dict[Path, str] = {}
-        self._story_urls: list[str] = []
+
+    @property
+    def site(self) -> Site | None:
+        return self.plan.site if self.plan else None
+
+    @property
+    def pages(self) -> dict[str, Page]:
+        return self.plan.pages if self.plan else {}
 
     def close(self) -> None:
-        self.markup.close()
+        self.store.close()
 
     def warm(self) -> None:
         """Compile every template in use and set up Markdown now, not on the first edit."""
@@ -237,224 +135,257 @@ class Builder:
         search: bool = True,
         persist: bool = True,
         on_progress: Callable[[int, int], None] | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> BuildReport:
         """Build; changed names the only files that changed since the last build (None: look at all).
 
-        search=False keeps the last search index (see search_index.stage_search_index);
-        persist=False leaves the on-disk state for later (serve saves it when it stops).
+        search=False keeps the last search index (serve makes it later, publish_search_index);
+        persist=False leaves the store for later (serve saves it when it stops). Raises
+        write.OutputRefused for an output the engine must not touch, OSError when the system
+        refuses a write.
         """
         started = time.perf_counter()
         problems = Problems()
-        changed_set = None if changed is None else {Path(p) for p in changed}
-        fingerprints = None
-        story_urls: list[str] | None = None
-        if changed_set is not None and self.site is not None and not clean:
-            fingerprints = self._replan_stories(changed_set)
-            story_urls = self._story_urls if fingerprints is not None else None
-        if fingerprints is None:
-            fingerprints = self._plan_all(changed_set, problems)
-        if fingerprints is None:  # all problems, sorted; nothing is written
+        if persist:
+            self._inputs = incremental.input_stats(self.root)
+        plan = self._replan_stories(changed, clean) or self._plan(changed, problems)  # load..plan
+        if plan is None:
             return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
-        assert self.site is not None
-        site, pages = self.site, list(self.pages.values())
-        report = BuildReport(pages=len(pages), notes=site.notes)
-        # only stories changed: no page came or went, lists and data are as they were, and only
-        # the re-planned pages can differ, so 10,000 others need not even be looked at
-        quick = story_urls is not None and not search and self.outputs is not None
-        previous = existing_files(self.output) if self.outputs is None else self.outputs
-        env = self._env[1] if self._env else None
-        try:
-            with staged_output(self.output, clean=clean, previous=previous) as stage:
-                if quick:
-                    stale = [self.pages[u] for u in story_urls or ()
-                             if self.fingerprints.get(u) != fingerprints[u]]
-                else:
-                    stale = [p for p in pages if self.fingerprints.get(p.url) != fingerprints[p.url]
-                             or not stage.exists(urls.output_path(p.url))]
-                shared = page_globals(site, self._asset_version)
-                progress = (lambda done: on_progress(done, len(stale))) if on_progress else None
-                if len(stale) >= PARALLEL_FROM:
-                    self.markup.close()  # an sqlite connection must not cross a fork
-                drawn: set[str] = set()
-
-                def take(chunk: Rendered) -> None:  # staged as it comes, not held in memory
-                    for url, data in chunk.files.items():
-                        stage.put(urls.output_path(url), data)
-                        drawn.add(url)
-                    self.markup.save(chunk.new_markup)
-
-                render_pages(stale, lambda: (env, self.markup), shared, problems, progress,
-                             on_chunk=take)
-                if problems:  # template errors, with template file and line
-                    report.errors = problems.sorted()
-                    raise _Abort
-                self.markup.save()
-                if quick:
-                    stage.expected.update(previous)  # every file stays; a few have new bytes
-                else:
-                    for page in pages:
-                        if page.url not in drawn:
-                            stage.keep(urls.output_path(page.url))
-                    self._stage_whole_site_files(stage, site, pages)
-                    # staged with the pages, so the index lands in the same all-or-nothing swap
-                    self._stage_search_index(stage, pages, drawn, fingerprints, search)
-        except _Abort:
-            report.seconds = time.perf_counter() - started
-            return report
-        self.fingerprints = fingerprints
-        self.outputs = set(stage.expected)
-        searchable = any(p.kind in SEARCHABLE for p in stale)
-        self.index_stale = not search and (self.index_stale or searchable)
+        with output_lock(self.output, on_wait):
+            try:
+                with staged_output(self.output, self._output_files(), clean=clean) as stage:  # write
+                    drawn = self._render(plan, stage, problems, on_progress)  # render
+                    if problems:  # template errors, with template file and line
+                        raise _Abort
+                    self._post(plan, stage, set(drawn), search)  # post: whole-site files, search
+            except _Abort:  # nothing is written
+                return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
+            self._published(plan, stage, drawn, search)
         if persist:
             self.save()
-        report.rendered = [p.url for p in stale]
-        report.changed = stage.changed
-        # only the pages drawn this time can have new bytes: no set of all 10,000 on serve's hot path
-        drawn_files = {urls.output_path(p.url) for p in stale}
-        report.pages_changed = sum(1 for path in stage.changed if path in drawn_files
-                                   or (path.endswith(".html") and path not in stage.expected))  # gone
-        report.files = len(stage.expected)
-        report.seconds = time.perf_counter() - started
-        return report
+        return self._report(plan, stage, drawn, started)
 
-    def save(self) -> None:
-        """Write the state and the manifest, so the next process starts where this one is."""
-        if self.cache is None or self.outputs is None:
-            return
-        _save_state(self._state_path, self.parsed, self.fingerprints)
-        outputs = {}
-        for rel in self.outputs:
-            try:
-                stat = os.stat(os.path.join(self.output, rel))
-            except OSError:
-                continue
-            outputs[rel] = (stat.st_mtime_ns, stat.st_size)
-        _save_pickle(self.cache / "manifest.pickle", {
-            "key": _manifest_key(self.output, self.base_url), "inputs": input_stats(self.root),
-            "outputs": outputs, "pages": len(self.pages), "search_fresh": not self.index_stale,
-            "notes": self.site.notes if self.site else ()})
+    # --- load, validate, model, plan --------------------------------------------------------------
 
-    def _plan_all(self, changed: set[Path] | None, problems: Problems) -> dict[str, str] | None:
-        """Read (what changed), validate and plan the whole site; the pages' fingerprints."""
-        cache = ParseCache(self.parsed, changed)
+    def _plan(self, changed: Iterable[Path] | None, problems: Problems) -> Plan | None:
+        """Read (what changed), validate and plan the whole site."""
+        if self.parse is None:
+            self.parse = ParseCache(self.store.parsed())
+        cache = ParseCache(self.parse.stored, self.parse.seen, changed)
         site = to_site(read_sources(self.root, problems, cache), problems, self.base_url)
-        self.parsed = cache.seen
         if problems:
             return None
+        cache.new = {**self.parse.new, **cache.new}  # rows serve has not saved yet
+        self.parse = cache
         pages = plan_pages(site)
-        check_output_paths(pages, problems)
+        check_output_paths(pages, problems)  # one claim per output path
         if problems:
             return None
-        self._asset_version = tree_digest(asset_dirs(self.root))[:10]
-        templates = tree_digest(template_dirs(self.root))
-        self._shared_digest = hashlib.blake2b(repr((
-            __version__, str(self.output), templates, self._asset_version,
-            sorted((k, site.digests.get(k)) for k in site_inputs(site)), site.config,
-        )).encode(), digest_size=16).hexdigest()
-        if self._env is None or self._env[0] != templates:  # a template added or changed
-            self._env = (templates, make_environment(self.root, self.markup))
-        self.site, self.pages = site, {p.url: p for p in pages}
-        self._slug_by_path = {e.path: e.slug for e in site.exemplars.values()}
-        return {p.url: _fingerprint(p, site, self._shared_digest) for p in pages}
+        asset_version = incremental.tree_digest(asset_dirs(self.root))[:10]
+        templates = incremental.tree_digest(template_dirs(self.root))
+        shared = incremental.shared_key(site, self.output, templates, asset_version)
+        return Plan(site, {p.url: p for p in pages},
+                    incremental.fingerprints(pages, site.digests, shared), shared, asset_version,
+                    templates)
 
-    def _replan_stories(self, changed: set[Path]) -> dict[str, str] | None:
+    def _replan_stories(self, changed: Iterable[Path] | None, clean: bool) -> Plan | None:
         """When only exemplar stories changed (front matter the same): swap the new stories into
-        the Site, re-plan the pages that list those files as inputs, and return every page's
-        fingerprint. None when the change is anything more; the caller then plans it all."""
-        site = self.site
-        assert site is not None
-        by_path = self._slug_by_path
-        if not changed or not all(p in by_path and p.is_file() and not p.is_symlink()
-                                  for p in changed):  # a link: the full path checks where it leads
+        the Site and re-plan the pages that list those files as inputs. None when the change is
+        anything more; the caller then plans it all."""
+        plan, changed = self.plan, None if changed is None else {Path(p) for p in changed}
+        if plan is None or self.parse is None or clean or not changed:
             return None
-        cache = ParseCache(self.parsed, changed)
-        standards = {s.id: s for s in site.standards}
-        updated: dict[str, Exemplar] = {}
-        digests = dict(site.digests)
+        by_path = {e.path: e for e in plan.site.exemplars.values()}
+        if not all(p in by_path and p.is_file() and not p.is_symlink() for p in changed):
+            return None  # a link: the full path checks where it leads
+        cache = ParseCache(self.parse.stored, self.parse.seen, changed)
+        updated, digests = {}, dict(plan.site.digests)
         for path in changed:
-            try:
-                source = read_markdown_file(path, cache)
-            except ContentError:
-                return None  # the full path reports it with all the others
-            if source.meta_digest != site.digests.get(meta_key(path)):
-                return None  # front matter shows on lists, feed and data: plan it all
-            found = Problems()
-            exemplar = to_exemplar(source, standards, site.levels, found)
-            if found or exemplar is None or exemplar.slug != by_path[path]:
+            exemplar = _reread_story(path, cache, plan.site, by_path[path])
+            if exemplar is None:
                 return None
             updated[exemplar.slug] = exemplar
-            digests[str(path)] = source.digest
-        exemplars = dict(site.exemplars)
-        exemplars.update(updated)  # same keys: the order (by title) stays
-        new_site = dataclasses.replace(site, exemplars=frozen_map(exemplars),
-                                       digests=frozen_map(digests))
-        keys = {str(p) for p in changed}
+            digests[incremental.file_key(path)] = cache.seen[str(path)][0]
+        keys = {incremental.file_key(p) for p in changed}
+        dependants = [url for url, page in plan.pages.items() if not page.inputs.isdisjoint(keys)]
         slug_of = {urls.exemplar(slug): slug for slug in updated}
-        pages = dict(self.pages)
-        for url, page in self.pages.items():
-            if page.inputs.isdisjoint(keys):
-                continue
-            if url not in slug_of:
-                return None  # some other page shows a story: plan it all to stay right
-            pages[url] = plan_exemplar_page(new_site, new_site.exemplars[slug_of[url]])
-        self.parsed = {**self.parsed, **cache.seen}
-        self.site, self.pages = new_site, pages
-        fingerprints = dict(self.fingerprints)
-        self._story_urls = [url for url in slug_of if url in pages]
-        for url in self._story_urls:
-            fingerprints[url] = _fingerprint(pages[url], new_site, self._shared_digest)
-        return fingerprints
+        if any(url not in slug_of for url in dependants):
+            return None  # some other page shows a story: plan it all to stay right
+        site = dataclasses.replace(plan.site, exemplars=frozen_map({**plan.site.exemplars, **updated}),
+                                   digests=frozen_map(digests))
+        pages, fingerprints = dict(plan.pages), dict(plan.fingerprints)
+        for url in dependants:
+            pages[url] = exemplar_page(site, site.exemplars[slug_of[url]])
+            fingerprints[url] = incremental.fingerprint(pages[url], site.digests, plan.shared)
+        cache.seen = {**self.parse.seen, **cache.seen}
+        cache.new = {**self.parse.new, **cache.new}
+        self.parse = cache
+        return dataclasses.replace(plan, site=site, pages=pages, fingerprints=fingerprints,
+                                   only=dependants)
 
-    def _stage_search_index(self, stage: Stage, pages: list[Page], drawn: set[str],
-                            fingerprints: dict[str, str], search: bool) -> None:
-        """The search index, from the cache when the same searchable pages were indexed before.
+    # --- write: which files the output holds ---------------------------------------------------------
 
-        Pagefind takes longer than drawing every page from cached Markdown (~15 s at 10,000
-        exemplars), and its bundle depends only on the bytes of the searchable pages, which
-        their fingerprints stand for: a full build with a warm cache (CI) copies it back.
-        """
-        assert self.site is not None
-        searchable = [p for p in pages if p.kind in SEARCHABLE]
-        has_bundle = stage.exists(f"{BUNDLE}/pagefind-entry.json")
-        remake = search and (not has_bundle or any(p.url in drawn for p in searchable))
-        if not remake or self.cache is None:
-            stage_search_index(stage, pages, _Drawn(stage, drawn), rebuild=search,
-                               language=self.site.config.language)
+    def _output_files(self) -> set[str]:
+        """The output's files: known from the last build, else looked at (and the folder checked)."""
+        remove_leftovers(self.output)
+        if self.outputs is None or self._marker != _stat(self.output / MARKER):
+            self.outputs = None  # another build wrote here meanwhile: look again
+            self.drawn = None
+            return check_output(self.root, self.output)
+        return self.outputs
+
+    # --- render ----------------------------------------------------------------------------------------
+
+    def _render(self, plan: Plan, stage: Stage, problems: Problems,
+                on_progress: Callable[[int, int], None] | None) -> list[str]:
+        """Draw the stale pages into the stage; the URLs drawn, in plan order."""
+        if self.drawn is None:
+            self.drawn = self.store.fingerprints()
+        candidates = plan.only if plan.only is not None and self.outputs is not None else plan.pages
+        stale = incremental.stale(candidates, plan.fingerprints, self.drawn,
+                                  lambda url: stage.exists(urls.output_path(url)))
+        if self._env is None or self._env[0] != plan.templates:  # a template added or changed
+            self._env = (plan.templates, make_environment(self.root, self.markup))
+        env = self._env[1]
+        progress = (lambda done: on_progress(done, len(stale))) if on_progress else None
+
+        def take(chunk: Rendered) -> None:  # staged as it comes, not held in memory
+            for url, data in chunk.files.items():
+                stage.put(urls.output_path(url), data)
+            self.markup.save(chunk.new_markup)
+
+        render_pages([plan.pages[u] for u in stale], lambda: (env, self.markup),
+                     page_globals(plan.site, plan.asset_version), problems, progress, on_chunk=take)
+        self.markup.save()
+        return stale
+
+    # --- post ------------------------------------------------------------------------------------------
+
+    def _post(self, plan: Plan, stage: Stage, drawn: set[str], search: bool) -> None:
+        """Everything besides the pages drawn: kept pages, whole-site files, the search index."""
+        if plan.only is not None and not search and self.outputs is not None:
+            stage.expected.update(stage.previous)  # a story edit: every file stays, a few change
             return
-        h = hashlib.blake2b(repr((_PAGEFIND, self.site.config.language)).encode(), digest_size=16)
-        for page in searchable:
-            h.update(f"{page.url}\0{fingerprints[page.url]}\0".encode())
-        saved = self.cache / "search" / f"{h.hexdigest()}.pickle"
-        files = _load_pickle(saved).get("files")
-        if files:
-            for path, data in files:
-                stage.put(path, data)
-            return
-        stage_search_index(stage, pages, _Drawn(stage, drawn), rebuild=True,
-                           language=self.site.config.language)
-        made = sorted(p for p in stage.expected if p.startswith(f"{BUNDLE}/"))
-        for old in saved.parent.glob("*.pickle") if saved.parent.is_dir() else ():
-            old.unlink()  # one bundle is enough: the cache must not grow with every edit
-        _save_pickle(saved, {"files": [(p, _Drawn.read(stage, p)) for p in made]})
+        for url in plan.pages:
+            if url not in drawn:
+                stage.keep(urls.output_path(url))
+        self._stage_whole_site_files(stage, plan)
+        self._stage_search_index(stage, plan, drawn, search)
 
-    def _stage_whole_site_files(self, stage: Stage, site: Site, pages: list[Page]) -> None:
+    def _stage_whole_site_files(self, stage: Stage, plan: Plan) -> None:
         """Assets, sitemap, feed and data: made again only when what they show may have changed."""
-        h = hashlib.blake2b(self._shared_digest.encode(), digest_size=16)
-        for key, value in site.digests.items():
-            if key.endswith("#meta"):  # front matter: what lists, feed and data show
-                h.update(f"{key}\0{value}\0".encode())
-        for page in pages:
-            h.update(f"{page.url}\0{page.in_sitemap}\0".encode())
-        key = h.hexdigest()
-        if key == self._post_key and not stage.clean and all(stage.exists(p) for p in self._post_paths):
+        key = incremental.whole_site_key(plan.shared, plan.site.digests, plan.pages.values())
+        if key == self._post_key and all(stage.exists(p) for p in self._post_paths):
             for path in self._post_paths:
                 stage.keep(path)
             return
         self._post_paths = []
-        for path, data in (*copy_assets(self.root), *post_files(site, pages)):
+        for path, data in (*copy_assets(self.root), *post_files(plan.site, list(plan.pages.values()))):
             stage.put(path, data)
             self._post_paths.append(path)
         self._post_key = key
+
+    def _stage_search_index(self, stage: Stage, plan: Plan, drawn: set[str], search: bool) -> None:
+        """The search bundle: kept while no searchable page was drawn, else made again, its data
+        from the store when the same searchable pages were indexed before (a warm CI build).
+
+        Pagefind takes longer than drawing every page from stored Markdown, and its index
+        depends only on the bytes of the searchable pages, which their fingerprints stand for.
+        """
+        searchable = sorted(url for url, page in plan.pages.items() if page.searchable)
+        bundle = [p for p in stage.previous if p.startswith(f"{BUNDLE}/")]
+        if bundle and (not search or drawn.isdisjoint(searchable)):
+            for path in bundle:
+                stage.keep(path)
+            return
+        if not search:
+            return
+        language = plan.site.config.language
+        key = incremental.search_key(searchable, plan.fingerprints, language)
+        kept = self.store.search_files(key)
+        if kept:
+            files = [*kept, *engine_files(language)]
+        else:
+            pages = ((url, stage.read(urls.output_path(url))) for url in searchable)
+            files = search_bundle(pages, language)
+            self.store.put_search_files(key, data_files(files))
+        for path, data in files:
+            stage.put(path, data)
+
+    # --- after the swap --------------------------------------------------------------------------------
+
+    def _published(self, plan: Plan, stage: Stage, drawn: list[str], search: bool) -> None:
+        self.plan = dataclasses.replace(plan, only=None)
+        self.drawn = plan.fingerprints
+        self.outputs = set(stage.expected)
+        self._marker = _stat(self.output / MARKER)
+        searchable = any(plan.pages[url].searchable for url in drawn)
+        self.index_stale = not search and (self.index_stale or searchable)
+
+    def search_sources(self) -> list[tuple[str, Path]]:
+        """The searchable pages' URLs and files in the output, in URL order, as a build shards them."""
+        return sorted((url, self.output / urls.output_path(url))
+                      for url, page in self.pages.items() if page.searchable)
+
+    def publish_search_index(self, files: list[tuple[str, bytes]]) -> None:
+        """Put a search bundle made after a build (serve's, in the background) into the output."""
+        assert self.outputs is not None
+        with output_lock(self.output):
+            previous = self._output_files()
+            with staged_output(self.output, previous) as stage:
+                for path in previous:
+                    if not path.startswith(f"{BUNDLE}/"):
+                        stage.keep(path)
+                for path, data in files:
+                    stage.put(path, data)
+            self.outputs = set(stage.expected)
+            self._marker = _stat(self.output / MARKER)
+        self.index_stale = False
+
+    def save(self) -> None:
+        """Write the store, so the next process starts where this one is."""
+        if self.plan is None or self.outputs is None or self.drawn is None:
+            return
+        last = LastBuild(incremental.build_key(self.output, self.base_url), len(self.plan.pages),
+                         not self.index_stale, self._inputs or incremental.input_stats(self.root),
+                         incremental.output_stats(self.output, self.outputs), self.plan.site.notes)
+        parse = self.parse or ParseCache()
+        rows = {path: row for path, row in parse.new.items() if path in parse.seen}
+        self.store.save_build(last, self.drawn, rows, parse.seen)
+        parse.new = {}
+
+    def _report(self, plan: Plan, stage: Stage, drawn: list[str], started: float) -> BuildReport:
+        # only the pages drawn this time can have new bytes: no set of all 10,000 on serve's hot path
+        drawn_files = {urls.output_path(url) for url in drawn}
+        gone = [p for p in stage.changed if p.endswith(".html") and p not in stage.expected]
+        return BuildReport(
+            pages=len(plan.pages), rendered=drawn, changed=stage.changed, notes=plan.site.notes,
+            pages_changed=sum(1 for p in stage.changed if p in drawn_files) + len(gone),
+            files=len(stage.expected), seconds=time.perf_counter() - started)
+
+
+def _reread_story(path: Path, cache: ParseCache, site: Site, old: Exemplar) -> Exemplar | None:
+    """An exemplar read again after its story changed; None when more than the story did."""
+    try:
+        source = read_markdown_file(path, cache)
+    except ContentError:
+        return None  # the full path reports it with all the others
+    if source.meta_digest != site.digests.get(incremental.meta_key(path)):
+        return None  # front matter shows on lists, feed and data: plan it all
+    found = Problems()
+    standards = {s.id: s for s in site.standards}
+    exemplar = to_exemplar(source, standards, site.levels, found)
+    if found or exemplar is None or exemplar.slug != old.slug:
+        return None
+    return exemplar
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns)
 
 
 def build_site(
@@ -465,49 +396,31 @@ def build_site(
     clean: bool = False,
     use_cache: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
     search: bool = True,
 ) -> BuildReport:
     """Build the site at root into output; all or nothing, redrawing only what changed.
 
-    search=False skips the search index (serve's quick rebuilds) and keeps the last one.
+    Raises write.OutputRefused, before anything is touched, for an output folder the engine did
+    not make; OSError when the system refuses a write (disk full, permissions).
+    search=False skips the search index and keeps the last one.
     """
+    started = time.perf_counter()
     root, output = root.resolve(), output.resolve()
-    if use_cache and not clean:
-        report = _unchanged(root, output, base_url, search)
-        if report is not None:
-            return report
+    check_output(root, output)
+    store = Store(cache_dir(root) if use_cache and not clean else None)
+    last = store.last_build()
+    store.close()
+    if last is not None and last.key == incremental.build_key(output, base_url) \
+            and (last.search_fresh or not search) \
+            and incremental.unchanged(root, output, last.inputs, last.outputs):
+        return BuildReport(pages=last.pages, files=len(last.outputs), notes=last.notes,
+                           seconds=time.perf_counter() - started)
     builder = Builder(root, output, base_url=base_url, use_cache=use_cache)
     try:
-        return builder.build(clean=clean, search=search, on_progress=on_progress)
+        return builder.build(clean=clean, search=search, on_progress=on_progress, on_wait=on_wait)
     finally:
         builder.close()
-
-
-class _Drawn(Mapping[str, bytes]):
-    """The pages drawn this build, read back from the stage (or the output, when unchanged)."""
-
-    def __init__(self, stage: Stage, drawn: set[str]) -> None:
-        self.stage, self.drawn = stage, drawn
-
-    def __contains__(self, url: object) -> bool:
-        return url in self.drawn
-
-    def __getitem__(self, url: str) -> bytes:
-        if url not in self.drawn:
-            raise KeyError(url)
-        return self.read(self.stage, urls.output_path(url))
-
-    @staticmethod
-    def read(stage: Stage, rel: str) -> bytes:
-        """A file of this build: staged when its bytes changed, else still in the output."""
-        staged = stage.folder / rel
-        return (staged if staged.is_file() else stage.output / rel).read_bytes()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.drawn)
-
-    def __len__(self) -> int:
-        return len(self.drawn)
 
 
 class _Abort(Exception):

@@ -6,10 +6,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from . import urls
+from .incremental import (
+    NO_INPUTS,
+    content_page_inputs,
+    exemplar_inputs,
+    list_inputs,
+)
 from .invite import cell_links, exemplar_links
-from .load import meta_key
-from .model import Cell, CellKey, Exemplar, Site, Standard
-from .validate import slugify
+from .model import Cell, CellKey, Exemplar, Level, Site, Standard
+
+SEARCHABLE = frozenset({"exemplar", "indicator", "theme"})  # Page.kind values search shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +30,11 @@ class Page:
     kind: str = "page"  # exemplar | indicator | theme | page: what search results call it
     in_sitemap: bool = True
 
+    @property
+    def searchable(self) -> bool:
+        """Whether the search index holds this page: the one place that decides it."""
+        return self.kind in SEARCHABLE
+
 
 @dataclass(frozen=True, slots=True)
 class Crumb:
@@ -33,18 +44,28 @@ class Crumb:
     url: str
 
 
-def site_inputs(site: Site) -> frozenset[str]:
-    """Files every page depends on: settings, phases, every standard and the content pages' titles
-    (every page's menu names them all, and cell pages link the contribute page when there is one)."""
-    root = site.root
-    files = {root / "site.yaml", root / "rubric" / "levels.yaml"}
-    files.update(s.path for s in site.standards)
-    return frozenset({*(str(f) for f in files), *(meta_key(p.path) for p in site.pages)})
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One growth phase of a theme as a page shows it: the phase, its cell, the cell's exemplars.
+
+    cell is None for a phase without statements (Exploring), which the grid shows as a start.
+    """
+
+    level: Level
+    cell: Cell | None
+    exemplars: tuple[Exemplar, ...] = ()
 
 
-def _paths(exemplars: Iterable[Exemplar]) -> frozenset[str]:
-    """A list shows titles and summaries, so it depends on front matter, not on stories."""
-    return frozenset(meta_key(e.path) for e in exemplars)
+def _phases(site: Site, standard: Standard, theme_id: str, every: bool = False) -> list[Phase]:
+    """The theme's phases in order: those with statements, or every phase (the grid's row)."""
+    found = []
+    for level in site.levels:
+        if level.has_statements:
+            key = CellKey(standard.id, theme_id, level.id)
+            found.append(Phase(level, site.cell(key), site.exemplars_in(key)))
+        elif every:
+            found.append(Phase(level, None))
+    return found
 
 
 def plan_pages(site: Site) -> list[Page]:
@@ -53,20 +74,20 @@ def plan_pages(site: Site) -> list[Page]:
     for standard in site.standards:
         pages.extend(_standard_pages(site, standard))
     for exemplar in site.exemplars.values():
-        pages.append(_exemplar_page(site, exemplar))
+        pages.append(exemplar_page(site, exemplar))
     for tag_slug, slugs in site.tags.items():
         members = [site.exemplars[s] for s in slugs]
         name = site.tag_names[tag_slug]
         pages.append(Page(urls.tag(tag_slug), "tag.html", f"Tagged “{name}”",
                           {"tag": name, "exemplars": members,
-                           "crumbs": [Crumb("Exemplars", "/exemplars/"), Crumb("Tags", "/tags/")]},
-                          _paths(members)))
+                           "crumbs": [Crumb("Exemplars", urls.EXEMPLARS), Crumb("Tags", urls.TAGS)]},
+                          list_inputs(members)))
     for content_page in site.pages:
-        pages.append(Page(f"/{content_page.slug}/", "page.html", content_page.title,
-                          {"content": content_page}, frozenset({str(content_page.path)})))
+        pages.append(Page(urls.content_page(content_page.slug), "page.html", content_page.title,
+                          {"content": content_page}, content_page_inputs(content_page.path)))
     pages.append(_assess_page(site))
-    pages.append(Page("/search/", "search.html", "Search", {}, frozenset(), in_sitemap=False))
-    pages.append(Page("/404.html", "404.html", "Page not found", {}, frozenset(),
+    pages.append(Page(urls.SEARCH, "search.html", "Search", {}, NO_INPUTS, in_sitemap=False))
+    pages.append(Page(urls.NOT_FOUND, "404.html", "Page not found", {}, NO_INPUTS,
                       in_sitemap=False))
     return pages
 
@@ -74,26 +95,25 @@ def plan_pages(site: Site) -> list[Page]:
 def _home(site: Site) -> Page:
     counts = {s.id: sum(1 for e in site.exemplars.values() if s.id in e.standards)
               for s in site.standards}
-    return Page("/", "home.html", site.config.title, {"counts": counts},
-                _paths(site.exemplars.values()))
+    return Page(urls.HOME, "home.html", site.config.title, {"counts": counts},
+                list_inputs(site.exemplars.values()))
 
 
 def _exemplar_index(site: Site) -> Page:
-    groups = []  # standard -> theme -> level -> exemplars: the no-JavaScript way to browse
+    groups = []  # standard -> theme -> phases with exemplars: the no-JavaScript way to browse
     for standard in site.standards:
-        themes = []
-        for theme in standard.themes:
-            phases = [(site.cell(k), site.exemplars_in(k)) for k in _theme_keys(site, standard, theme.id)]
-            themes.append((theme, [(c, ex) for c, ex in phases if ex]))
+        themes = [(theme, [p for p in _phases(site, standard, theme.id) if p.exemplars])
+                  for theme in standard.themes]
         groups.append((standard, themes))
-    regions = sorted({e.region for e in site.exemplars.values() if e.region})
+    regions = sorted({(e.region_slug, e.region) for e in site.exemplars.values() if e.region},
+                     key=lambda r: r[1])
     grades = sorted({g for e in site.exemplars.values() for g in e.grades}, key=_grade_order)
     # the filters' choices, as (id, label): ids go in data attributes and in the URL
     tags = sorted(((slug, site.tag_names[slug]) for slug in site.tags), key=lambda t: t[1].lower())
-    return Page("/exemplars/", "exemplars.html", "All exemplars",
+    return Page(urls.EXEMPLARS, "exemplars.html", "All exemplars",
                 {"groups": groups, "exemplars": list(site.exemplars.values()),
-                 "regions": [(slugify(r), r) for r in regions], "grades": grades, "tags": tags},
-                _paths(site.exemplars.values()))
+                 "regions": regions, "grades": grades, "tags": tags},
+                list_inputs(site.exemplars.values()))
 
 
 def _grade_order(band: str) -> tuple[int, str]:
@@ -104,8 +124,8 @@ def _grade_order(band: str) -> tuple[int, str]:
 
 def _assess_page(site: Site) -> Page:
     """The self-assessment: its data is embedded in the page (see assess_data)."""
-    return Page("/assess/", "assess.html", "Where is your school? A growth plan",
-                {"assess_data": assess_data(site, "/assess/")}, _paths(site.exemplars.values()))
+    return Page(urls.ASSESS, "assess.html", "Where is your school? A growth plan",
+                {"assess_data": assess_data(site, urls.ASSESS)}, list_inputs(site.exemplars.values()))
 
 
 def assess_data(site: Site, from_url: str) -> dict[str, object]:
@@ -139,55 +159,51 @@ def assess_data(site: Site, from_url: str) -> dict[str, object]:
 
 def _tag_index(site: Site) -> Page:
     tags = [(slug, site.tag_names[slug], len(members)) for slug, members in site.tags.items()]
-    return Page("/tags/", "tags.html", "Tags",
-                {"tags": tags, "crumbs": [Crumb("Exemplars", "/exemplars/")]},
-                _paths(site.exemplars.values()))
-
-
-def _theme_keys(site: Site, standard: Standard, theme_id: str) -> list[CellKey]:
-    return [CellKey(standard.id, theme_id, lv.id) for lv in site.statement_levels]
+    return Page(urls.TAGS, "tags.html", "Tags",
+                {"tags": tags, "crumbs": [Crumb("Exemplars", urls.EXEMPLARS)]},
+                list_inputs(site.exemplars.values()))
 
 
 def _standard_pages(site: Site, standard: Standard) -> Iterable[Page]:
+    """The grid, then each theme's page followed by the pages of its cells."""
     in_standard = [e for e in site.exemplars.values() if standard.id in e.standards]
-    rows = [(theme, [site.cell(k) for k in _theme_keys(site, standard, theme.id)])
-            for theme in standard.themes]
+    rows = [(theme, _phases(site, standard, theme.id, every=True)) for theme in standard.themes]
     yield Page(urls.standard(standard.id), "grid.html", standard.short_title,
-               {"standard": standard, "rows": rows}, _paths(in_standard))
-    levels = site.statement_levels
+               {"standard": standard, "rows": rows}, list_inputs(in_standard))
     for t_index, theme in enumerate(standard.themes):
-        cells = [site.cell(k) for k in _theme_keys(site, standard, theme.id)]
-        members = [e for c in cells for e in site.exemplars_in(c.key)]
+        phases = _phases(site, standard, theme.id)
         crumbs = [Crumb(standard.short_title, urls.standard(standard.id))]
-        yield Page(urls.theme(standard.id, theme.id), "theme.html", f"{theme.code}. {theme.title}",
-                   {"standard": standard, "theme": theme,
-                    "cells": [(c, site.exemplars_in(c.key)) for c in cells],
+        title = f"{theme.code}. {theme.title}"
+        yield Page(urls.theme(standard.id, theme.id), "theme.html", title,
+                   {"standard": standard, "theme": theme, "phases": phases,
                     "prev_theme": standard.themes[t_index - 1] if t_index > 0 else None,
                     "next_theme": standard.themes[t_index + 1]
                     if t_index + 1 < len(standard.themes) else None,
-                    "crumbs": crumbs,
-                    "search_meta": _search_meta("theme", theme.code, f"{theme.code}. {theme.title}")},
-                   _paths(members), kind="theme")
-        for l_index, cell in enumerate(cells):
-            neighbours = {
-                "prev_level": cells[l_index - 1] if l_index > 0 else None,
-                "next_level": cells[l_index + 1] if l_index + 1 < len(cells) else None,
-                "prev_theme": _cell_at(site, standard, t_index - 1, cell.key.level),
-                "next_theme": _cell_at(site, standard, t_index + 1, cell.key.level),
-            }
-            exemplars = site.exemplars_in(cell.key)
-            yield Page(urls.cell(cell.key), "cell.html",
-                       f"{cell.code}: {theme.title}, {site.level(cell.key.level).label}",
-                       {"standard": standard, "theme": theme, "cell": cell,
-                        "level": levels[l_index], "exemplars": exemplars,
-                        "crumbs": [*crumbs, Crumb(f"{theme.code}. {theme.title}",
-                                                  urls.theme(standard.id, theme.id))],
-                        **neighbours,
-                        "contribute": cell_links(site, cell.key),
-                        "search_meta": _search_meta(
-                            "indicator", cell.code,
-                            f"{cell.code}: {theme.title}, {site.level(cell.key.level).label}")},
-                       _paths(exemplars), kind="indicator")
+                    "crumbs": crumbs, "search_meta": _search_meta("theme", theme.code, title)},
+                   list_inputs(e for p in phases for e in p.exemplars), kind="theme")
+        crumbs = [*crumbs, Crumb(title, urls.theme(standard.id, theme.id))]
+        for l_index in range(len(phases)):
+            yield _cell_page(site, standard, t_index, phases, l_index, crumbs)
+
+
+def _cell_page(site: Site, standard: Standard, t_index: int, phases: list[Phase], l_index: int,
+               crumbs: list[Crumb]) -> Page:
+    phase, theme = phases[l_index], standard.themes[t_index]
+    cell = phase.cell
+    assert cell is not None
+    title = f"{cell.code}: {theme.title}, {phase.level.label}"
+    neighbours = {
+        "prev_level": phases[l_index - 1].cell if l_index > 0 else None,
+        "next_level": phases[l_index + 1].cell if l_index + 1 < len(phases) else None,
+        "prev_theme": _cell_at(site, standard, t_index - 1, cell.key.level),
+        "next_theme": _cell_at(site, standard, t_index + 1, cell.key.level),
+    }
+    return Page(urls.cell(cell.key), "cell.html", title,
+                {"standard": standard, "theme": theme, "cell": cell, "level": phase.level,
+                 "exemplars": phase.exemplars, "crumbs": crumbs, **neighbours,
+                 "contribute": cell_links(site, cell.key),
+                 "search_meta": _search_meta("indicator", cell.code, title)},
+                list_inputs(phase.exemplars), kind="indicator")
 
 
 def _cell_at(site: Site, standard: Standard, index: int, level_id: str) -> Cell | None:
@@ -196,28 +212,21 @@ def _cell_at(site: Site, standard: Standard, index: int, level_id: str) -> Cell 
     return None
 
 
-def plan_exemplar_page(site: Site, exemplar: Exemplar) -> Page:
-    """One exemplar's page exactly as plan_pages makes it: a story edit re-plans only this."""
-    return _exemplar_page(site, exemplar)
-
-
-def _exemplar_page(site: Site, exemplar: Exemplar) -> Page:
-    inputs = {str(exemplar.path)}
-    placements = []
+def exemplar_page(site: Site, exemplar: Exemplar) -> Page:
+    """One exemplar's page; plan_pages makes it so, and a story edit re-plans only this one."""
+    placements, neighbours = [], []
     for key in exemplar.cells:
         members = site.cell(key).exemplars
         at = members.index(exemplar.slug)
         prev = site.exemplars[members[at - 1]] if at > 0 else None
         nxt = site.exemplars[members[at + 1]] if at + 1 < len(members) else None
-        # only the neighbours' titles appear here, so only they are inputs: an edit elsewhere
-        # in a large cell does not re-render every page of the cell
-        inputs.update(meta_key(e.path) for e in (prev, nxt) if e)
+        neighbours += [e for e in (prev, nxt) if e]
         standard = site.standard(key.standard)
         placements.append({"cell": site.cell(key), "standard": standard,
                            "theme": standard.theme(key.theme), "level": site.level(key.level),
                            "prev": prev, "next": nxt})
     first = placements[0]
-    crumbs = [Crumb(first["standard"].short_title, urls.standard(key.standard)),
+    crumbs = [Crumb(first["standard"].short_title, urls.standard(first["standard"].id)),
               Crumb(f"{first['theme'].code}. {first['theme'].title}",
                     urls.theme(first["standard"].id, first["theme"].id)),
               Crumb(first["cell"].code, urls.cell(first["cell"].key))]
@@ -226,7 +235,7 @@ def _exemplar_page(site: Site, exemplar: Exemplar) -> Page:
                  "contribute": exemplar_links(site, exemplar),
                  "search_meta": _search_meta(
                      "exemplar", " ".join(p["cell"].code for p in placements), exemplar.title)},
-                frozenset(inputs), kind="exemplar")
+                exemplar_inputs(exemplar, neighbours), kind="exemplar")
 
 
 def _search_meta(kind: str, code: str, title: str) -> dict[str, str]:

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import urls
+from .load import asset_dirs
 from .model import CellKey, Exemplar, Site
 from .plan import Page
-from .render import asset_dirs
 from .safety import files_under
 from .schema import schema_json
 
@@ -23,7 +23,7 @@ def copy_assets(root: Path) -> Iterator[tuple[str, bytes]]:
             if not path.name.startswith("."):
                 chosen[path.relative_to(folder).as_posix()] = path
     for name in sorted(chosen):
-        yield f"assets/{name}", chosen[name].read_bytes()
+        yield urls.output_path(urls.asset(name)), chosen[name].read_bytes()
 
 
 def _json(data: object) -> bytes:
@@ -37,13 +37,15 @@ def rubric_json(site: Site) -> bytes:
                    for lv in site.levels],
         "standards": [{
             "id": s.id, "version": s.version, "title": s.title, "short_title": s.short_title,
-            "url": urls.standard(s.id).lstrip("/"),
+            "url": urls.site_relative(urls.standard(s.id)),
             "themes": [{
-                "id": t.id, "code": t.code, "title": t.title, "url": urls.theme(s.id, t.id).lstrip("/"),
+                "id": t.id, "code": t.code, "title": t.title,
+                "url": urls.site_relative(urls.theme(s.id, t.id)),
                 "provocations": list(t.provocations),
                 "cells": [{
-                    "level": lv.id, "code": f"{t.code}{lv.order}", "statement": t.indicators[lv.id],
-                    "url": urls.cell(CellKey(s.id, t.id, lv.id)).lstrip("/"),
+                    "level": lv.id, "code": site.cell(CellKey(s.id, t.id, lv.id)).code,
+                    "statement": t.indicators[lv.id],
+                    "url": urls.site_relative(urls.cell(CellKey(s.id, t.id, lv.id))),
                     "exemplars": list(site.cell(CellKey(s.id, t.id, lv.id)).exemplars),
                 } for lv in site.statement_levels if lv.id in t.indicators],
             } for t in s.themes],
@@ -59,7 +61,7 @@ def exemplars_json(site: Site) -> bytes:
 def _exemplar_record(site: Site, e: Exemplar) -> dict[str, object]:
     return {
         "slug": e.slug, "title": e.title, "summary": e.summary,
-        "url": urls.exemplar(e.slug).lstrip("/"),
+        "url": urls.site_relative(urls.exemplar(e.slug)),
         "cells": [{"standard": k.standard, "theme": k.theme, "level": k.level,
                    "code": site.cell(k).code} for k in e.cells],
         "region": e.region, "grades": list(e.grades), "tags": list(e.tags),
@@ -91,7 +93,7 @@ def feed(site: Site) -> bytes:
     dated = sorted((e for e in site.exemplars.values() if e.date),
                    key=lambda e: (e.date, e.slug), reverse=True)[: site.config.feed_size]
     updated = _stamp(dated[0].date) if dated else "1970-01-01T00:00:00Z"
-    feed_id = urls.absolute_url("/", base) if base else "urn:rubricsite:" + site.config.title
+    feed_id = urls.absolute_url(urls.HOME, base) if base else "urn:rubricsite:" + site.config.title
     entries = []
     for e in dated:
         link = urls.absolute_url(urls.exemplar(e.slug), base)
@@ -104,12 +106,12 @@ def feed(site: Site) -> bytes:
             f"  <summary>{_xml(e.summary)}</summary>\n"
             "</entry>\n"
         )
-    self_link = f'<link rel="self" href="{_xml(urls.absolute_url("/feed.xml", base))}"/>\n' \
+    self_link = f'<link rel="self" href="{_xml(urls.absolute_url(urls.FEED, base))}"/>\n' \
         if base else ""
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<feed xmlns="http://www.w3.org/2005/Atom">\n'
             f"<title>{_xml(site.config.title)}: new exemplars</title>\n"
-            f'<link rel="alternate" href="{_xml(urls.absolute_url("/", base))}"/>\n'
+            f'<link rel="alternate" href="{_xml(urls.absolute_url(urls.HOME, base))}"/>\n'
             f"{self_link}"
             f"<id>{_xml(feed_id)}</id>\n<updated>{updated}</updated>\n"
             f"<author><name>{_xml(site.config.title)}</name></author>\n"
@@ -123,17 +125,17 @@ def _stamp(day: dt.date | None) -> str:
 def robots(site: Site) -> bytes:
     lines = ["User-agent: *", "Allow: /"]
     if site.config.base_url:
-        lines.append(f"Sitemap: {urls.absolute_url('/sitemap.xml', site.config.base_url)}")
+        lines.append(f"Sitemap: {urls.absolute_url(urls.SITEMAP, site.config.base_url)}")
     return ("\n".join(lines) + "\n").encode()
 
 
 def post_files(site: Site, pages: list[Page]) -> Iterator[tuple[str, bytes]]:
     """Every whole-site file: cheap to make, so always made; written only when bytes change."""
-    yield "sitemap.xml", sitemap(site, pages)
-    yield "feed.xml", feed(site)
-    yield "robots.txt", robots(site)
+    yield urls.output_path(urls.SITEMAP), sitemap(site, pages)
+    yield urls.output_path(urls.FEED), feed(site)
+    yield urls.output_path(urls.ROBOTS), robots(site)
     yield ".nojekyll", b""
-    yield "data/rubric.json", rubric_json(site)
-    yield "data/exemplars.json", exemplars_json(site)
+    yield urls.output_path(urls.RUBRIC_DATA), rubric_json(site)
+    yield urls.output_path(urls.EXEMPLAR_DATA), exemplars_json(site)
     # editors and other tools validate exemplar files against it (see schema.py)
-    yield "data/exemplar.schema.json", schema_json(site)
+    yield urls.output_path(urls.EXEMPLAR_SCHEMA), schema_json(site)

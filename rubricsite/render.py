@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import multiprocessing
 import os
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,35 +15,12 @@ from markupsafe import Markup
 
 from . import __version__, urlpolicy, urls
 from .errors import ContentError, Problems
+from .load import BUILTIN
 from .markup import MarkupCache, MarkupError
 from .model import Resource, Site
 from .plan import Page
-from .safety import files_under
-from .validate import slugify
 
-BUILTIN = Path(__file__).parent
 PARALLEL_FROM = 400  # below this many pages a second process costs more than it saves
-
-
-def template_dirs(root: Path) -> list[Path]:
-    """Where templates are looked up, first match wins: the site's own, then the built-ins."""
-    return [d for d in (root / "templates", BUILTIN / "templates") if d.is_dir()]
-
-
-def asset_dirs(root: Path) -> list[Path]:
-    """Where assets come from; a site's file replaces the built-in file of the same name."""
-    return [d for d in (BUILTIN / "assets", root / "assets") if d.is_dir()]
-
-
-def tree_digest(folders: Sequence[Path]) -> str:
-    """One hash of every file's name and bytes under the folders: changes when any of them does."""
-    h = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        for path in files_under(folder, folder.parent):  # a link out is neither read nor hashed
-            h.update(f"{path.relative_to(folder)}\0".encode())
-            h.update(path.read_bytes())
-            h.update(b"\0")
-    return h.hexdigest()
 
 
 def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
@@ -64,7 +40,6 @@ def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
     )
     env.filters["markdown"] = lambda source: Markup(markup.html(source))
     env.filters["citation"] = citation
-    env.filters["slug"] = slugify
     env.filters["href"] = href
     env.globals["urls"] = urls
     env.globals["version"] = __version__
@@ -121,7 +96,7 @@ def page_globals(site: Site, asset_version: str) -> dict[str, object]:
 def render_one(env: jinja2.Environment, page: Page, shared: Mapping[str, object]) -> bytes:
     """One page's bytes; links inside it are relative to the page's own URL."""
     base = shared["config"].base_url  # type: ignore[attr-defined]
-    is_404 = page.url == "/404.html"
+    is_404 = page.url == urls.NOT_FOUND
 
     def rel(target: str) -> str:
         # a host serves 404.html at any depth, so its links carry the base path (see DESIGN.md)

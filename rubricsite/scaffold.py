@@ -23,7 +23,8 @@ from .mistakes import (
     PLACEHOLDER_TITLE,
 )
 from .model import CellKey, Config, Exemplar, Site
-from .validate import _level_id, _theme_id, ascii_slug
+from .slugs import ascii_slug
+from .validate import _level_id, _theme_id
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/exemplar.schema.json"
 ISSUE_FORM = "suggest-exemplar.yml"  # .github/ISSUE_TEMPLATE/<this>

@@ -11,7 +11,6 @@ The committed copy (with the issue form and CONTRIBUTING.md, also generated) is 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -107,14 +106,3 @@ def exemplar_schema(site: Site) -> dict[str, object]:
 def schema_json(site: Site) -> bytes:
     """The schema file's bytes: stable key order, so a regenerated copy diffs cleanly."""
     return (json.dumps(exemplar_schema(site), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m rubricsite.schema`: the older name of `rubricsite sync`."""
-    from .cli import main as cli_main
-
-    return cli_main(["sync", *(argv if argv is not None else sys.argv[1:])])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

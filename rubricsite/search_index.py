@@ -1,9 +1,13 @@
 """The search index: Pagefind's static bundle for exemplar, indicator and theme pages.
 
 Pagefind (PyPI `pagefind[bin]`) ships its indexer as a binary inside the wheel, so indexing runs
-offline. A page joins the index by carrying `data-pagefind-body` (only exemplar.html, cell.html and
-theme.html do); its type, cell code and title come from `data-pagefind-meta` attributes that
-base.html writes from the page's `search_meta` (see plan.py).
+offline. Which pages are indexed is decided by `Page.searchable` (plan.py) alone; within such a
+page, `data-pagefind-body` marks the parts to index, and its type, cell code and title come from
+`data-pagefind-meta` attributes that base.html writes from the page's `search_meta`.
+
+A bundle's *code* (pagefind.js, its worker, the wasm engine) is the same for every site and is
+never taken from the store (store.py): `engine_files` makes it afresh, and only the index's data
+files are kept between builds.
 
 Pagefind holds everything it indexes in memory until it writes (about 0.2 MB a page, so 2 GB at
 10,000 exemplars) and uses one core for most of its work. A large site is therefore indexed in
@@ -16,20 +20,15 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from . import urls
-from .plan import Page
-from .write import Stage, existing_files
 
-SEARCHABLE = frozenset({"exemplar", "indicator", "theme"})  # Page.kind values search shows
-BUNDLE = "pagefind"  # the bundle's folder in the output; search.html imports BUNDLE/pagefind.js
-MARKER = b"data-pagefind-body"
+BUNDLE = urls.SEARCH_BUNDLE.strip("/")  # the bundle's folder in the output
 # Pagefind also writes its ready-made UIs; the site draws its own (assets/js/search.js)
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 # a merged shard is searched with the first bundle's code and engine, so it needs only its data
@@ -42,13 +41,8 @@ class SearchIndexError(RuntimeError):
     """Pagefind could not index the site; the message says what it reported."""
 
 
-def is_searchable(html: bytes) -> bool:
-    """Whether a page asks to be indexed (the templates mark exemplars, indicators and themes)."""
-    return MARKER in html
-
-
 def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> list[tuple[str, bytes]]:
-    """The Pagefind bundle for (site URL, HTML) pages, as (output path, bytes) to stage.
+    """The Pagefind bundle for (site URL, HTML) of the searchable pages, as (output path, bytes).
 
     URLs are site URLs ("/exemplars/x/"): the search page maps them onto wherever the site is
     served, so the index is the same under any path prefix. Pages are cut into shards in the
@@ -59,8 +53,6 @@ def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> l
         held = 0  # pages in the newest shard
         # written as they come and never held: 10,000 pages are 120 MB of HTML
         for url, html in pages:
-            if not is_searchable(html):
-                continue
             if not jobs or held == SHARD_SIZE:
                 number = len(jobs)
                 jobs.append((Path(tmp) / f"site-{number}", Path(tmp) / f"bundle-{number}"))
@@ -88,72 +80,22 @@ def _shard_folder(number: int) -> str:
     return f"shards/{number}"
 
 
-def stage_search_index(
-    stage: Stage,
-    pages: Sequence[Page],
-    rendered: Mapping[str, bytes],
-    *,
-    rebuild: bool = True,
-    language: str = "en",
-) -> None:
-    """Stage the bundle with the pages: made anew when a searchable page was drawn, else kept.
-
-    rebuild=False (serve's quick rebuilds) keeps the last bundle as it is, even if stale.
-    """
-    entry = stage.output / BUNDLE / "pagefind-entry.json"
-    # in URL order: shards are cut in the order given, and a rebuild must cut them as a clean build
-    searchable = sorted((p for p in pages if p.kind in SEARCHABLE), key=lambda p: p.url)
-    has_bundle = not stage.clean and entry.is_file()
-    # a searchable page that was not redrawn has the same bytes as last time, and a deleted
-    # exemplar redraws its cell's page, so nothing drawn means the last index still holds
-    if has_bundle and not (rebuild and any(p.url in rendered for p in searchable)):
-        for rel in sorted(existing_files(entry.parent)):
-            stage.keep(f"{BUNDLE}/{rel}")
-        return
-    if not rebuild:
-        return
-    html = ((p.url, rendered.get(p.url) or (stage.output / urls.output_path(p.url)).read_bytes())
-            for p in searchable)
-    for path, data in search_bundle(html, language):
-        stage.put(path, data)
+def is_code(path: str) -> bool:
+    """Whether a bundle file is Pagefind's program rather than the index's data."""
+    name = path.rsplit("/", 1)[-1]
+    return name in CODE or name.startswith("wasm.") or name.endswith((".js", ".mjs", ".wasm"))
 
 
-def index_search(output_dir: Path, language: str = "en") -> None:
-    """Index an already built site in place: output_dir/pagefind/ is replaced as a whole.
+def data_files(files: Iterable[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """The index's own files of a bundle: what the store may keep (see the module's note)."""
+    return [(path, data) for path, data in files if not is_code(path)]
 
-    For `serve`, which may skip the index on quick rebuilds and make it afterwards.
-    """
-    output_dir = Path(output_dir).resolve()
-    if not (output_dir / "index.html").is_file():
-        raise SearchIndexError(f"{output_dir}: no built site here (index.html is missing)")
-    found = []
-    for path in output_dir.rglob("*.html"):
-        rel = path.relative_to(output_dir).as_posix()
-        if not rel.startswith(f"{BUNDLE}/"):
-            found.append(("/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel), path))
-    # in URL order, as a build cuts its shards; read one at a time, not all held
-    files = search_bundle(((url, path.read_bytes()) for url, path in sorted(found)), language)
-    # build the new bundle beside the old one, then swap, so a reader never sees half of each
-    fresh = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=output_dir))
-    try:
-        for rel, data in files:
-            target = fresh / rel.removeprefix(f"{BUNDLE}/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        for folder in (fresh, *(p for p in fresh.rglob("*") if p.is_dir())):
-            folder.chmod(0o755)
-        for path in fresh.rglob("*"):
-            if path.is_file():
-                path.chmod(0o644)
-        old = output_dir / BUNDLE
-        retired = output_dir / f".{BUNDLE}-old"
-        if old.exists():
-            shutil.rmtree(retired, ignore_errors=True)
-            old.rename(retired)
-        fresh.rename(old)
-        shutil.rmtree(retired, ignore_errors=True)
-    finally:
-        shutil.rmtree(fresh, ignore_errors=True)
+
+def engine_files(language: str = "en") -> list[tuple[str, bytes]]:
+    """Pagefind's code for a bundle of this language, from a run over one blank page."""
+    blank = "<!DOCTYPE html><html><body data-pagefind-body><p>engine</p></body></html>"
+    files = search_bundle([(urls.HOME, blank.encode())], language)
+    return [(path, data) for path, data in files if is_code(path)]
 
 
 def _write_bundles(jobs: Sequence[tuple[Path, Path]], language: str, parallel: int) -> None:

@@ -14,10 +14,8 @@ import html
 import logging
 import os
 import re
-import shutil
 import socket
 import sys
-import tempfile
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
@@ -30,11 +28,11 @@ from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from . import urls
 from .errors import ContentError, format_errors
 from .pipeline import Builder, BuildReport
-from .search_index import BUNDLE, SEARCHABLE, SearchIndexError, search_bundle
+from .search_index import BUNDLE, SearchIndexError, search_bundle
 from .terminal import printable, shown_path
+from .write import PREFIX, OutputRefused, check_output
 
 STEP_MS = 5  # watchfiles hands over a batch once nothing more changed for this long
 INDEX_DELAY = 1.0  # seconds of quiet after a rebuild before the search index is remade
@@ -49,13 +47,19 @@ class _Filter(watchfiles.DefaultFilter):
     """watchfiles' defaults, plus the output folder, our cache and more editors' temp files."""
 
     def __init__(self, output: Path) -> None:
-        # a build stages into .output-xxxx beside the output: seeing it would rebuild forever
-        staging = (rf"^\.{re.escape(output.name)}-", rf"^\.{BUNDLE}-")
+        # a build stages into .rubricsite-stage-... beside the output, and locks a file there:
+        # seeing them would rebuild forever
+        staging = (rf"^{re.escape(PREFIX)}",)
         super().__init__(
             ignore_dirs=(*self.ignore_dirs, *IGNORED_DIRS),
             ignore_entity_patterns=(*self.ignore_entity_patterns, *TEMP_FILES, *staging),
-            ignore_paths=(output,),
         )
+        self.output = os.fspath(output)
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        if path == self.output or path.startswith(self.output + os.sep):
+            return False  # the output is the engine's own writing, never a reason to rebuild
+        return super().__call__(change, path)
 
 
 class _Either:
@@ -234,7 +238,11 @@ class _Preview:
             changed = {p for p in changed if not p.is_dir()}
             if not changed:
                 return None
-        report = self.builder.build(changed, search=False, persist=False)
+        try:
+            report = self.builder.build(changed, search=False, persist=False)
+        except OSError as exc:  # disk full, permissions: say so, keep serving the last site
+            where = Path(exc.filename) if exc.filename else self.output
+            report = BuildReport(errors=[ContentError(where, None, f"cannot write: {exc.strerror or exc}")])
         if report.errors:
             print(printable(format_errors(report.errors, "text", self.root)), file=sys.stderr,
                   flush=True)
@@ -276,18 +284,17 @@ class _Preview:
         self._indexing = True
         loop = IOLoop.current()
         language = self.builder.site.config.language if self.builder.site else "en"
-        pages = sorted((url, urls.output_path(url)) for url, p in self.builder.pages.items()
-                       if p.kind in SEARCHABLE)  # in URL order, as a build shards them
+        pages = self.builder.search_sources()
         threading.Thread(target=self._index, args=(loop, pages, language), name="search-index",
                          daemon=True).start()
 
-    def _index(self, loop: IOLoop, pages: list[tuple[str, str]], language: str) -> None:
+    def _index(self, loop: IOLoop, pages: list[tuple[str, Path]], language: str) -> None:
         os.nice(10)  # this thread and the indexer it starts yield the CPU to rebuilds
         try:
             def html_pages() -> Iterator[tuple[str, bytes]]:  # read one at a time, not all held
-                for url, rel in pages:
+                for url, path in pages:
                     try:
-                        yield url, (self.output / rel).read_bytes()
+                        yield url, path.read_bytes()
                     except OSError:
                         continue  # removed meanwhile: the next index run has the new page set
 
@@ -306,25 +313,11 @@ class _Preview:
             self._index_again = False
             self._schedule_index()
             return
-        fresh = Path(tempfile.mkdtemp(prefix=f".{BUNDLE}-", dir=self.output.parent))
         try:
-            for rel, data in files:
-                target = fresh / rel.removeprefix(f"{BUNDLE}/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(data)
-            for folder in (fresh, *(p for p in fresh.rglob("*") if p.is_dir())):
-                folder.chmod(0o755)
-            for path in fresh.rglob("*"):
-                if path.is_file():
-                    path.chmod(0o644)
-            current, retired = self.output / BUNDLE, self.output.parent / f"{fresh.name}-old"
-            if current.exists():
-                current.rename(retired)
-            fresh.rename(current)
-            shutil.rmtree(retired, ignore_errors=True)
-        finally:
-            shutil.rmtree(fresh, ignore_errors=True)
-        self.builder.index_stale = False
+            self.builder.publish_search_index(files)
+        except OSError as exc:
+            print(f"search index: cannot write {exc.filename or self.output}: "
+                  f"{exc.strerror or exc}", file=sys.stderr, flush=True)
 
 
 class _Printable(logging.Filter):
@@ -365,6 +358,11 @@ def serve(root: Path, output: Path, host: str, port: int) -> int:
     busy = port_problem(host, port)
     if busy:  # said before the first build, not after it
         print(f"rubricsite: error: {busy}", file=sys.stderr)
+        return 2
+    try:
+        check_output(root, output)
+    except OutputRefused as exc:
+        print(f"rubricsite: error: {exc}", file=sys.stderr)
         return 2
     preview = _Preview(root, output)
     report = preview.build()

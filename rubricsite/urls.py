@@ -1,4 +1,9 @@
-"""Where each page lives, and relative links between pages so the site works under any prefix."""
+"""Where each page and file lives, and relative links between them, so the site works under any prefix.
+
+Every address the engine writes comes from here: the planner, the post files, the templates
+(as `urls`) and the search index. Site URLs start with "/" and are relative to the site's root;
+`relative_url` turns them into links that need no knowledge of the prefix.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,19 @@ import posixpath
 
 from .model import CellKey
 
-
-def home() -> str:
-    return "/"
+HOME = "/"
+EXEMPLARS = "/exemplars/"
+TAGS = "/tags/"
+ASSESS = "/assess/"
+SEARCH = "/search/"
+NOT_FOUND = "/404.html"  # a host serves it at any depth (see render.render_one)
+FEED = "/feed.xml"
+SITEMAP = "/sitemap.xml"
+ROBOTS = "/robots.txt"
+RUBRIC_DATA = "/data/rubric.json"
+EXEMPLAR_DATA = "/data/exemplars.json"
+EXEMPLAR_SCHEMA = "/data/exemplar.schema.json"
+SEARCH_BUNDLE = "/pagefind/"  # Pagefind's folder (search_index.py)
 
 
 def standard(standard_id: str) -> str:
@@ -31,10 +46,35 @@ def tag(tag_slug: str) -> str:
     return f"/tags/{tag_slug}/"
 
 
+def content_page(slug: str) -> str:
+    """A page of content/pages ('about' -> '/about/')."""
+    return f"/{slug}/"
+
+
+def asset(name: str) -> str:
+    """A file of assets/ ('site.css', 'js/grid.js')."""
+    return f"/assets/{name}"
+
+
+def site_file(relpath: str) -> str:
+    """A file named by its path in the output, as site.yaml's `logo: assets/logo.svg` is."""
+    return "/" + relpath.lstrip("/")
+
+
+def search_file(name: str) -> str:
+    """A file of the search bundle ('pagefind.js')."""
+    return SEARCH_BUNDLE + name
+
+
 def output_path(url: str) -> str:
     """'/a/b/' -> 'a/b/index.html'; '/feed.xml' -> 'feed.xml'."""
     path = url.lstrip("/")
     return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def site_relative(url: str) -> str:
+    """'/exemplars/x/' -> 'exemplars/x/': how the JSON data files name pages."""
+    return url.lstrip("/")
 
 
 def relative_url(target: str, from_url: str) -> str:

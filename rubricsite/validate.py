@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 from . import claims, fields, limits, mistakes, settings, urlpolicy, wording
 from .errors import Problems, closest
 from .fields import Field
-from .load import Doc, SourceFile, Sources, read_text
+from .load import Doc, SourceFile, Sources, asset_dirs, read_text
 from .model import (
     Cell,
     CellKey,
@@ -29,36 +28,11 @@ from .model import (
     frozen_map,
 )
 from .safety import files_under, site_files
+from .slugs import slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUMMARY_LIMIT = 300
 CONTENT_FOLDERS = ("exemplars", "pages")  # the folders under content/ whose .md files are read
-
-
-def ascii_slug(text: str) -> str:
-    """'Élève Voice' -> 'eleve-voice': the file-name rule (SLUG), accents folded to ASCII."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-
-
-def slugify(text: str) -> str:
-    """A URL slug in every script, never empty for a non-blank text: 'Student Voice' ->
-    'student-voice', 'Québec' -> 'quebec', 'ᐃᓄᒃᑎᑐᑦ' and '図書館' keep their letters; a text with
-    no letter or digit at all ('++') becomes its code points ('u2b-2b')."""
-    out: list[str] = []
-    for char in unicodedata.normalize("NFC", text):
-        folded = unicodedata.normalize("NFKD", char)
-        plain = folded.encode("ascii", "ignore").decode("ascii")
-        if plain and plain.isalnum() and all(unicodedata.combining(c) for c in folded[len(plain):]):
-            out.append(plain.lower())  # Latin letters with accents: the plain letter
-        elif char.isalnum() or (out and unicodedata.category(char).startswith("M")):
-            out.append(char.lower())  # other scripts' letters and digits, and their vowel signs
-        else:
-            out.append("-")
-    slug = re.sub(r"-+", "-", "".join(out)).strip("-")
-    if not slug and text.strip():
-        slug = "u" + "-".join(f"{ord(c):x}" for c in text.strip())
-    return slug
 
 
 def check_fields(
@@ -173,8 +147,10 @@ def _check_value(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problem
 
 def _text(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
     if isinstance(value, (dict, list)):
+        fix = (f"write it on one line after the colon, in quotes: {at[-1]}: \"…\""
+               if isinstance(at[-1], str) else "write it as text, in quotes: \"…\"")
         problems.add(doc.path, doc.line_of(*at), f"{wording.field_name(at)} should be plain text",
-                     f"write it on one line after the colon, in quotes: {at[-1]}: \"...\"", key=at)
+                     fix, key=at)
         return None
     return str(value).strip() if not isinstance(value, bool) else str(value).lower()
 
@@ -299,8 +275,6 @@ def to_config(doc: Doc | None, problems: Problems, base_url: str | None = None) 
 
 def _check_look(doc: Doc, values: dict[str, Any], colors: dict[str, str], problems: Problems) -> None:
     """A district's colours, logo and footer links: each name, file and address must exist."""
-    from .render import asset_dirs  # render imports the planner, which imports this module
-
     root = doc.path.parent
     known = _custom_properties(asset_dirs(root))
     for name in list(colors):
@@ -419,7 +393,8 @@ def to_exemplar(
     if doc.data is None and doc.problems:
         return None
     if doc.data is None:
-        problems.add(source.path, 1, "front matter is empty", "add at least title, theme, level, summary")
+        problems.add(source.path, 1, "the fields between the two '---' lines are empty",
+                     'add at least these lines: title: "…", theme: …, level: …, summary: "…"')
         return None
     if not isinstance(doc.data, dict):  # its one error says so; a list of missing fields would be noise
         check_fields(doc, fields.EXEMPLAR, problems)
@@ -443,6 +418,7 @@ def to_exemplar(
     cells = _exemplar_cells(doc, values, standards, levels, problems)
     if len(problems) > before or not cells:
         return None
+    tags = tuple(dict.fromkeys(values.get("tags", ())))
     return Exemplar(
         slug=source.slug,
         path=source.path,
@@ -453,10 +429,12 @@ def to_exemplar(
         body_line=source.body_line,
         region=values.get("region", ""),
         grades=tuple(values.get("grades", ())),
-        tags=tuple(dict.fromkeys(values.get("tags", ()))),
+        tags=tags,
         date=values.get("date"),
         contributors=tuple(values.get("contributors", ())),
         resources=tuple(Resource(**r) for r in values.get("resources", ()) if "title" in r),
+        region_slug=slugify(values.get("region", "")),
+        tag_slugs=tuple(slugify(t) for t in tags),
     )
 
 
@@ -496,14 +474,15 @@ def _exemplar_cells(
         wanted = [((), None, None)]
     keys = []
     for at, theme, level in wanted:
-        theme_id = _theme_id(doc, at, theme, standard, problems)
+        theme_id = _theme_id(doc, at, theme, standard, problems, levels)
         level_id = _level_id(doc, at, level, levels, problems)
         if theme_id and level_id:
             keys.append(CellKey(standard.id, theme_id, level_id))
     return tuple(dict.fromkeys(keys))
 
 
-def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, problems: Problems):
+def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, problems: Problems,
+              levels: tuple[Level, ...] = ()):
     ids = [t.id for t in standard.themes]
     if theme is None:
         if at or _given(doc, (*at, "theme")):  # a cell reports its own missing fields
@@ -517,6 +496,14 @@ def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, proble
             return candidate.id
     by_title = {slugify(t.title): t.id for t in standard.themes}
     line = doc.line_of(*at, "theme")
+    code = re.fullmatch(r"([A-Za-z])\s*(\d)", theme)
+    named = code and next((t for t in standard.themes if t.code.upper() == code[1].upper()), None)
+    if named:  # 'A3': the code a cell shows on the site
+        phase = next((lv.id for lv in levels if str(lv.order) == code[2]), "")
+        problems.add(doc.path, line, f"'{theme}' is the code of a cell, not a theme",
+                     f"write the theme and the phase apart: theme: {named.id}"
+                     + (f" and level: {phase}" if phase else ""), key=(*at, "theme"))
+        return None
     if slugify(theme) in by_title or slugify(theme) in ids:  # the title written out, or near it
         right = by_title.get(slugify(theme), slugify(theme))
         problems.add(doc.path, line, f"unknown theme '{theme}'",
@@ -732,8 +719,7 @@ def _tags(exemplars) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
     slugs: dict[str, list[str]] = defaultdict(list)
     names: dict[str, str] = {}
     for exemplar in exemplars:
-        for tag in exemplar.tags:
-            slug = slugify(tag)
+        for slug, tag in exemplar.tag_links:
             if slug:
                 slugs[slug].append(exemplar.slug)
                 names.setdefault(slug, tag)

@@ -64,26 +64,29 @@ def choices(items: Iterable[str], last: str = "or") -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
+# YAML's complaints (words each holds) -> (what is wrong, the fix) in everyday words
+_YAML_PROBLEMS = (
+    (("\\t", "tab"), "this line starts with a tab", "use spaces, not a tab"),
+    (("mapping values are not allowed",), "this line has a colon inside its value",
+     'put the value in double quotes: key: "text: with a colon"'),
+    (("quoted scalar", "end of stream"), "a quote mark is opened but never closed",
+     "end the value with the same quote mark"),
+    (("expected ',' or ']'", "expected ',' or '}'"), "a list in [ ] is not closed",
+     'end it with ], e.g. tags: ["reading", "video"]'),
+    (("could not find expected ':'",), "this line is not a 'key: value' line",
+     "write the field's name, a colon, a space, then the value"),
+    (("block end", "indentation"), "this line is indented differently from the lines around it",
+     "line up its first letter with the field above it, using spaces"),
+    (("cannot start any token",), "this value starts with a character YAML reserves",
+     'put the whole value in double quotes: key: "..."'),
+)
+
+
 def yaml_problem(problem: str) -> tuple[str, str]:
     """YAML's own complaint as (message, fix) in everyday words; the fallback when no closer look
     at the line found what is wrong."""
     said = problem.lower()
-    if "\\t" in said or "tab" in said:
-        return "this line starts with a tab", "use spaces, not a tab"
-    if "mapping values are not allowed" in said:
-        return ("this line has a colon inside its value",
-                'put the value in double quotes: key: "text: with a colon"')
-    if "quoted scalar" in said or "end of stream" in said:
-        return "a quote mark is opened but never closed", "end the value with the same quote mark"
-    if "expected ',' or ']'" in said or "expected ',' or '}'" in said:
-        return "a list in [ ] is not closed", 'end it with ], e.g. tags: ["reading", "video"]'
-    if "could not find expected ':'" in said:
-        return ("this line is not a 'key: value' line",
-                "write the field's name, a colon, a space, then the value")
-    if "block end" in said or "indentation" in said:
-        return ("this line is indented differently from the lines around it",
-                "line up its first letter with the field above it, using spaces")
-    if "cannot start any token" in said:
-        return ("this value starts with a character YAML reserves",
-                'put the whole value in double quotes: key: "..."')
+    for words, message, fix in _YAML_PROBLEMS:
+        if any(word in said for word in words):
+            return message, fix
     return "this line cannot be read", "check its indentation, colons and quotes"

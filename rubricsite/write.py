@@ -1,60 +1,88 @@
-"""Stage 7, write: stage changed files beside the output, then move them in all at once."""
+"""Stage 7, write: only into an output folder the engine made, all or nothing, one build at a time.
+
+A build stages the files whose bytes changed in a folder beside the output. When the build has
+succeeded, the stage becomes the whole new site (hard links to the output's unchanged files, so
+nothing is copied) and the two folders swap in one step (`swap`). A build killed at any moment
+therefore leaves the last site or the new one; its stage is removed by the next build. A build
+that changes exactly one file and removes none (a story edited in `serve`) replaces that file
+alone, which is as atomic.
+
+The output holds a marker listing the files the engine wrote (MARKER). A folder without it that
+is not empty, or with files the marker does not list, was not made by the engine and is refused
+before anything is touched (`check_output`), as are the site folder itself, its source folders,
+.git, and a path that names a file. Two builds into one output take turns (`output_lock`).
+"""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 FILE_MODE = 0o644  # readable by any static host, whatever the umask or mkdtemp's 0700
 DIR_MODE = 0o755
+MARKER = ".rubricsite-output.json"  # in the output: the files a build of the engine wrote there
+PREFIX = ".rubricsite-"  # beside the output: stages and a retired site (ignored by git)
+SOURCE_FOLDERS = ("content", "rubric", "templates", "assets", ".git")
 
 
-@dataclass
-class Stage:
-    """Files of one build, held in a temporary folder until the whole build has succeeded."""
+class OutputRefused(Exception):
+    """An output folder the engine must not write to; the message says why and what to do."""
 
-    output: Path
-    folder: Path
-    clean: bool
-    expected: set[str] = field(default_factory=set)  # every file the site should have
-    changed: list[str] = field(default_factory=list)
-    # what the output held after the last build, when the caller knows it: saves walking a
-    # tree of 10,000 folders on every rebuild (None: walk it)
-    previous: set[str] | None = None
 
-    def put(self, relpath: str, data: bytes) -> None:
-        """Stage a file unless the output already holds exactly these bytes."""
-        self.expected.add(relpath)
-        if not self.clean:
-            try:
-                if (self.output / relpath).read_bytes() == data:
-                    return
-            except OSError:
-                pass
-        target = self.folder / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        self.changed.append(relpath)
+# --- which folder may be written --------------------------------------------------------------
 
-    def keep(self, relpath: str) -> None:
-        """A file this build did not need to redraw: it must stay."""
-        self.expected.add(relpath)
 
-    def exists(self, relpath: str) -> bool:
-        if self.clean:
-            return False
-        if self.previous is not None:
-            return relpath in self.previous
-        return (self.output / relpath).is_file()
+def check_output(root: Path, output: Path) -> set[str]:
+    """The files the output holds, all written by the engine; raises OutputRefused otherwise.
+
+    Touches nothing. ROOT/output, absent or empty, is fine; so is any folder a build made.
+    """
+    root, output = root.resolve(), output.resolve()
+    if output == root or output in root.parents:
+        raise OutputRefused(f"{output} is the site folder or holds it: the build would replace "
+                            "the sources; choose another --output, such as ROOT/output")
+    for name in SOURCE_FOLDERS:
+        folder = root / name
+        if output == folder or folder in output.parents:
+            raise OutputRefused(f"{output} lies inside the site's {name}/ folder; choose an "
+                                "--output outside it, such as ROOT/output")
+    if output.exists() and not output.is_dir():
+        raise OutputRefused(f"{output} is a file, not a folder; choose a folder for --output")
+    held = existing_files(output)
+    if not held:
+        return held
+    listed = read_marker(output)
+    foreign = sorted(held - listed - {MARKER}) if listed is not None else sorted(held)
+    if foreign:
+        raise OutputRefused(f"{output} holds files no build of this site wrote (such as "
+                            f"{foreign[0]}); choose an empty or new folder for --output, or "
+                            "remove the folder if it is an old build")
+    return held - {MARKER}
+
+
+def read_marker(output: Path) -> set[str] | None:
+    """The files the marker says a build wrote; None when there is no marker of ours."""
+    try:
+        data = json.loads((output / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("generator") != "rubricsite" \
+            or not isinstance(data.get("files"), list):
+        return None
+    return {f for f in data["files"] if isinstance(f, str)}
 
 
 def existing_files(folder: Path) -> set[str]:
-    """Every file under folder, as POSIX paths relative to it."""
+    """Every file (or link, or other non-folder) under folder, as POSIX paths relative to it."""
     found: set[str] = set()
     top = os.fspath(folder)
 
@@ -72,17 +100,115 @@ def existing_files(folder: Path) -> set[str]:
 
 
 @contextmanager
-def staged_output(
-    output: Path, *, clean: bool = False, previous: set[str] | None = None
-) -> Iterator[Stage]:
-    """Yields a Stage; when the block finishes, its files replace the output's; if not, nothing does.
+def output_lock(output: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Held while a build writes: a second build into the same output waits for the first.
 
-    previous: the files the output holds, when the caller knows (see Stage.previous).
+    The lock is on the folder that holds the output (the output itself is swapped for a new
+    folder by every build), so it leaves no file behind; builds into two outputs side by side
+    take turns too, which costs nothing but a short wait.
+    """
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(output.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _beside(output: Path, what: str) -> Path:
+    return output.parent / f"{PREFIX}{what}-{output.name}"
+
+
+def remove_leftovers(output: Path) -> None:
+    """What a killed build left beside the output: its stage, or the site it was retiring.
+
+    Run under the lock. A site retired by the two-rename fallback of `swap` comes back when the
+    build died before the new one was in place.
+    """
+    retired = _beside(output, "old")
+    if retired.is_dir() and not output.exists():
+        retired.rename(output)
+    for path in output.parent.glob(f"{PREFIX}stage-{output.name}-*"):
+        shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+# --- staging ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stage:
+    """Files of one build, held in a folder beside the output until the whole build has succeeded."""
+
+    output: Path
+    folder: Path
+    clean: bool
+    previous: set[str]  # the files the output holds now (check_output gave them)
+    expected: set[str] = field(default_factory=set)  # every file the new site has
+    changed: list[str] = field(default_factory=list)  # written, then also removed ones
+    _dirs: set[str] = field(default_factory=set)  # folders made in the stage
+
+    def put(self, relpath: str, data: bytes) -> None:
+        """Stage a file unless the output already holds exactly these bytes."""
+        self.expected.add(relpath)
+        if not self.clean and relpath in self.previous and _holds(self.output / relpath, data):
+            return
+        target = self.target(relpath)
+        target.write_bytes(data)
+        os.chmod(target, FILE_MODE)
+        self.changed.append(relpath)
+
+    def target(self, relpath: str) -> Path:
+        """Where relpath goes in the stage, its folders made (readable by any host)."""
+        parent = relpath.rpartition("/")[0]
+        if parent and parent not in self._dirs:
+            made = self.folder
+            for part in parent.split("/"):
+                made = made / part
+                if not made.is_dir():
+                    made.mkdir()
+                    os.chmod(made, DIR_MODE)
+            self._dirs.add(parent)
+        return self.folder / relpath
+
+    def keep(self, relpath: str) -> None:
+        """A file this build did not need to redraw: it stays as it is."""
+        self.expected.add(relpath)
+
+    def exists(self, relpath: str) -> bool:
+        return not self.clean and relpath in self.previous
+
+    def read(self, relpath: str) -> bytes:
+        """A file of the new site: staged when its bytes changed, else still in the output."""
+        staged = self.folder / relpath
+        return (staged if staged.is_file() else self.output / relpath).read_bytes()
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:  # never through a link: the output's files are the engine's own
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read() == data
+
+
+@contextmanager
+def staged_output(output: Path, previous: set[str], *, clean: bool = False) -> Iterator[Stage]:
+    """Yields a Stage; when the block finishes, the new site replaces the output; if not, nothing does.
+
+    previous: the output's files, as check_output returned them (or as the last build left them).
     """
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
-    stage = Stage(output, folder, clean or not output.is_dir(), previous=previous)
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}stage-{output.name}-", dir=output.parent))
+    stage = Stage(output, folder, clean or not output.is_dir(), previous)
     try:
         yield stage
         _publish(stage)
@@ -90,51 +216,86 @@ def staged_output(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _fix_modes(folder: Path) -> None:
-    os.chmod(folder, DIR_MODE)
-    for dirpath, dirs, files in os.walk(folder):
-        for name in dirs:
-            os.chmod(os.path.join(dirpath, name), DIR_MODE)
-        for name in files:
-            os.chmod(os.path.join(dirpath, name), FILE_MODE)
-
-
 def _publish(stage: Stage) -> None:
-    _fix_modes(stage.folder)
-    if stage.clean:
-        # a whole new site: swap the folders, then drop the old one
-        old = None
-        if stage.output.exists():
-            old = stage.output.with_name(stage.folder.name + "-old")
-            stage.output.rename(old)
-        stage.folder.rename(stage.output)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    removed = stage.previous - stage.expected
+    if not stage.clean and not removed and len(stage.changed) <= 1 \
+            and all(r in stage.previous for r in stage.changed):
+        for relpath in stage.changed:  # one file replaced, or none: all or nothing already
+            os.replace(stage.folder / relpath, stage.output / relpath)
         return
-    for relpath in stage.changed:
-        target = stage.output / relpath
-        if not target.parent.is_dir():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _fix_modes_up(target.parent, stage.output)
-        os.replace(stage.folder / relpath, target)
-    held = existing_files(stage.output) if stage.previous is None else stage.previous
-    stale = held - stage.expected
-    for relpath in stale:
-        (stage.output / relpath).unlink(missing_ok=True)
-    _remove_empty_parents(stage.output, stale)
-    stage.changed.extend(sorted(stale))
+    stage.changed.extend(sorted(removed))
+    if not stage.clean:
+        _link_unchanged(stage)
+    write_marker(stage.folder, stage.expected)
+    os.chmod(stage.folder, DIR_MODE)
+    swap(stage.folder, stage.output)
 
 
-def _fix_modes_up(folder: Path, top: Path) -> None:
-    while folder != top and top in folder.parents:
-        os.chmod(folder, DIR_MODE)
-        folder = folder.parent
+def _link_unchanged(stage: Stage) -> None:
+    """Make the stage the whole new site: unchanged files are hard links to the output's."""
+    staged = set(stage.changed)
+    for relpath in stage.expected - staged:
+        target = stage.target(relpath)
+        try:
+            os.link(stage.output / relpath, target, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP):
+                raise
+            shutil.copyfile(stage.output / relpath, target)  # a file system without hard links
 
 
-def _remove_empty_parents(top: Path, removed: set[str]) -> None:
-    """Drop the folders the removed files leave empty, and only those (no walk of the whole site)."""
-    folders = {parent for rel in removed for parent in Path(rel).parents if parent != Path(".")}
-    for folder in sorted(folders, key=lambda p: len(p.parts), reverse=True):  # deepest first
-        path = top / folder
-        if path.is_dir() and not any(os.scandir(path)):
-            path.rmdir()
+def write_marker(folder: Path, files: set[str]) -> None:
+    data = {"generator": "rubricsite", "note": "files a rubricsite build wrote here",
+            "files": sorted(files)}
+    (folder / MARKER).write_text(json.dumps(data, indent=0) + "\n", encoding="utf-8")
+    os.chmod(folder / MARKER, FILE_MODE)
+
+
+
+
+# --- the one folder swap ------------------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def swap(new: Path, current: Path) -> None:
+    """Put the folder new where current is, in one step; current's old tree ends up at new's path
+    and is removed. Used by every build and by serve's search index.
+
+    Linux's renameat2(RENAME_EXCHANGE) swaps the two names atomically. Where it is missing (or
+    the file system refuses it) two renames do the job, and a build killed between them leaves
+    the old site beside the output, where the next build puts it back (remove_leftovers).
+    """
+    if not current.exists():
+        new.rename(current)
+        return
+    if not _exchange(new, current):
+        retired = _beside(current, "old")
+        current.rename(retired)
+        new.rename(current)
+        new = retired
+    shutil.rmtree(new, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False  # not on this file system: fall back
+    raise OSError(code, os.strerror(code), os.fspath(b))
+
+
+_LIBC: ctypes.CDLL | None = None
+
+
+def _libc() -> ctypes.CDLL:
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    return _LIBC

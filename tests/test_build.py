@@ -89,13 +89,14 @@ def test_stale_pages_are_removed(make_site, build):
     assert not (out / "exemplars/maker-night").exists()
 
 
-def test_clean_build_replaces_foreign_files(make_site, build):
+def test_a_file_no_build_wrote_stops_even_a_clean_build(make_site, build, capsys):
     root = make_site()
     out = build(root)
-    (out / "leftover.txt").write_text("x")
-    build(root, clean=True)
-    assert not (out / "leftover.txt").exists()
-    assert (out / "index.html").is_file()
+    (out / "notes.txt").write_text("mine")
+    before = snapshot(out)
+    assert main(["build", "--root", str(root), "--output", str(out), "--clean"]) == 2
+    assert "holds files no build of this site wrote (such as notes.txt)" in capsys.readouterr().err
+    assert snapshot(out) == before
 
 
 def test_template_error_names_template_file_and_line(make_site, build_report):

@@ -106,6 +106,37 @@ CASES = {
              "K-3"),
         ],
     ),
+    "a missing --- line, and more": (
+        {"content/exemplars/book-tasting.md": (
+            "title: Book tasting\n"  # 1: the opening --- is missing
+            "theme: A\n"
+            "level: leadin\n"  # 3
+            'summary: "Students sample a table of books like a menu."\n'
+            "grades: K-3, 4-6\n"  # 5
+            "---\n\nStory.\n"),
+         "content/exemplars/genius-hour.md": (
+            "---\n"
+            'title: "Genius hour"\n'
+            "theme: A\n"
+            "level: leading\n"
+            "resources:\n"
+            "  - title: Genius hour guide\n"
+            "    url: ftp://example.org/guide\n"  # 7
+            "\n"
+            "## What it shows\n"  # 9: the closing --- is missing (and summary, after level)
+            "\nStory.\n"),
+         "content/exemplars/podcast-club.md": (
+            '---\ntitle: "Podcast club"\ntheme: B2\nlevel: evolving\nsummary: "s"\n---\n\nStory.\n')},
+        [
+            ("content/exemplars/podcast-club.md", 3, "code of a cell", "theme: design and level: evolving"),
+            ("content/exemplars/book-tasting.md", 1, "does not start with a line '---'", "add"),
+            ("content/exemplars/book-tasting.md", 3, "phase", "leading"),
+            ("content/exemplars/book-tasting.md", 5, "grades", '["K-3", "4-6"]'),
+            ("content/exemplars/genius-hour.md", 7, "`url`", "https://"),
+            ("content/exemplars/genius-hour.md", 9, "not closed by a line '---'", "add a line"),
+            ("content/exemplars/genius-hour.md", 5, "`summary` is missing", "below `level`"),
+        ],
+    ),
     "several cells": (
         {"content/exemplars/co-teaching.md": (
             "---\n"
@@ -229,3 +260,25 @@ def test_the_contribute_page_shows_no_placeholder_addresses_and_says_what_a_newc
     assert not re.search(r"OWNER|REPOSITORY|github\.com/[A-Z]", text)
     assert "awaiting approval" in text  # a first-time contributor's checks wait for a maintainer
     assert "starts no other workflow" in text  # the bot's pull request runs its own check
+
+
+def test_an_issue_heading_that_is_no_question_is_named_not_dropped(make_site):
+    import datetime as dt
+
+    from test_issue_form import rendered
+
+    from rubricsite.issue_form import convert_issue
+    from rubricsite.scaffold import rubric_site
+
+    site = rubric_site(make_site())[0]
+    body = rendered().replace("### Resource URL", "### Resource Url") + "### Notes\n\nThanks!\n"
+    result = convert_issue(site, body, today=dt.date(2026, 11, 29))
+    lines = body.split("\n")
+    said = {e.line: e.said() for e in result.errors}
+    assert len(result.errors) == 2
+    url_line = lines.index("### Resource Url") + 1
+    assert "'### Resource Url' is not one of the form's questions" in said[url_line]
+    assert "write the heading as '### Resource URL'" in said[url_line]
+    assert "'### Notes'" in said[lines.index("### Notes") + 1]
+    # the answer above it is not run together with the stray heading's answer
+    assert not any(text.startswith("Resource year:") for text in said.values())

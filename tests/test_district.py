@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 from conftest import PROJECT, SITES
 
 from rubricsite.issue_form import issue_form_yaml
+from rubricsite.load import BUILTIN
 from rubricsite.pipeline import check_site
-from rubricsite.render import BUILTIN
 from rubricsite.scaffold import rubric_site
 from rubricsite.schema import exemplar_schema
 

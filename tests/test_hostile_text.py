@@ -7,7 +7,7 @@ from conftest import exemplar
 from hostile import cli, refused_by_check_and_build
 
 from rubricsite.issue_form import clean
-from rubricsite.validate import slugify
+from rubricsite.slugs import slugify
 
 HIDE = "(delete it: it can make the text read differently from what it is)"
 CHARACTERS = {

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rubricsite.markup import MarkupCache, to_html
+from rubricsite.markup import MarkupCache, cache_key, to_html
+from rubricsite.store import FILE_NAME, Store
 
 CASES = [
     ("# Title\n\nText.", '<h2 id="title">Title</h2>\n<p>Text.</p>'),
@@ -47,16 +48,27 @@ def test_converter_is_reset_between_documents():
 
 
 def test_cache_round_trip_and_damaged_cache_is_ignored(tmp_path):
-    path = tmp_path / "markup.sqlite"
-    cache = MarkupCache(path)
+    store = Store(tmp_path)
+    cache = MarkupCache(store)
     html = cache.html("*hi*")
     cache.save()
-    cache.close()
-    again = MarkupCache(path)
+    store.close()
+    again = MarkupCache(Store(tmp_path))
     assert again.html("*hi*") == html == "<p><em>hi</em></p>"
     assert not again.new  # served from disk, not rendered again
-    again.close()
-    path.write_bytes(b"not a database")
-    broken = MarkupCache(path)
+    again.store.close()
+    (tmp_path / FILE_NAME).write_bytes(b"not a database")
+    broken = MarkupCache(Store(tmp_path))
     assert broken.html("*hi*") == html
-    broken.close()
+    broken.store.close()
+
+
+def test_a_crafted_cache_row_is_sanitised_like_any_markdown(tmp_path):
+    store = Store(tmp_path)
+    store.put_markup({cache_key("A story."): '<p onclick="x()">A story.</p><script>alert(1)</script>'
+                                              '<a href="javascript:alert(1)">link</a>'})
+    store.close()
+    cache = MarkupCache(Store(tmp_path))
+    html = cache.html("A story.")
+    cache.store.close()
+    assert html == "<p>A story.</p><a rel=\"noopener noreferrer\">link</a>"

@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import exemplar, read_page
 
 from rubricsite import search_index
-from rubricsite.search_index import index_search
+from rubricsite.pipeline import Builder
 
 SEARCHED = {  # the minimal site: 1 exemplar, 2 theme pages, 2 x 4 indicator pages
     "/exemplars/reading-buddies/": ("exemplar", "A3", "Reading buddies"),
@@ -29,6 +29,12 @@ def indexed(output: Path) -> dict[str, tuple[str, str, str]]:
         meta = record["meta"]
         pages[record["url"]] = (meta["type"], meta["code"], meta["title"])
     return pages
+
+
+def index_later(builder: Builder) -> None:
+    """What serve does once its quick rebuilds (without the index) have settled."""
+    pages = ((url, path.read_bytes()) for url, path in builder.search_sources())
+    builder.publish_search_index(search_index.search_bundle(pages))
 
 
 def bundle(output: Path) -> dict[str, bytes]:
@@ -56,21 +62,26 @@ def test_unchanged_site_keeps_its_bundle_and_a_change_remakes_it(make_site, buil
     assert indexed(out)["/exemplars/reading-buddies/"] == ("exemplar", "A3", "Reading partners")
 
 
-def test_search_false_keeps_the_last_bundle_and_index_search_remakes_it(make_site, build):
+def test_search_false_keeps_the_last_bundle_and_serve_remakes_it_later(make_site, build, build_report,
+                                                                       tmp_path):
     root = make_site()
-    out = build(root, search=False)
+    out = tmp_path / "out"
+    builder = Builder(root, out)
+    assert builder.build(search=False).ok
     assert not (out / "pagefind").exists()
-    index_search(out)
+    index_later(builder)
     assert indexed(out) == SEARCHED
     made_alone = bundle(out)
-    (root / "content/exemplars/reading-buddies.md").write_text(
-        exemplar(title="Reading partners"), encoding="utf-8")
-    build(root, out, search=False)
+    path = root / "content/exemplars/reading-buddies.md"
+    path.write_text(exemplar(title="Reading partners"), encoding="utf-8")
+    assert builder.build({path}, search=False).ok
     assert bundle(out) == made_alone  # stale but present: serve refreshes it later
     fresh = build(root, root.parent / "fresh")
-    index_search(out)
+    index_later(builder)
+    builder.close()
     assert bundle(out) == bundle(fresh)  # the same bytes, however it was made
-    assert not [p for p in out.iterdir() if p.name.startswith(".pagefind")]  # no leftovers
+    assert build_report(root, out).changed == []  # and the next build agrees with it
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
 
 
 def test_a_rebuild_cuts_shards_as_a_clean_build_does(make_site, build, monkeypatch):
@@ -86,7 +97,10 @@ def test_a_rebuild_cuts_shards_as_a_clean_build_does(make_site, build, monkeypat
     shards = json.loads((out / "pagefind" / "shards.json").read_text())
     assert shards == ["shards/1/", "shards/2/", "shards/3/"]  # 11 + 1 pages, 3 a shard
     assert not (out / "pagefind" / "shards" / "1" / "pagefind.js").exists()
-    index_search(out)  # as serve remakes it: the same shards
+    builder = Builder(root, out)
+    assert builder.build(search=False).ok
+    index_later(builder)  # as serve remakes it: the same shards
+    builder.close()
     assert bundle(out) == bundle(fresh)
 
 

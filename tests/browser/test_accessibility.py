@@ -21,6 +21,19 @@ def _press_highlights(page) -> None:  # type: ignore[no-untyped-def]
     page.click("button[data-highlight-theme='vision-for-learning']")
 
 
+def _plan_over_time(page) -> None:  # type: ignore[no-untyped-def]
+    """Your plan with a note, two snapshots compared, and a team view of it and a shared link."""
+    page.check(f"#{STANDARD}--vision-for-learning--emerging")
+    page.fill(f"#note-{STANDARD}--vision-for-learning", "Evidence: a shared planning log")
+    page.click("#snapshot-add")
+    page.check(f"#{STANDARD}--vision-for-learning--established")
+    page.click("#snapshot-add")
+    page.click("#compare-run")
+    page.fill("#team-links", page.url.split("#")[0] + "#" + PLAN)
+    page.click("#team-run")
+    page.wait_for_selector("#team-result table")
+
+
 # page type -> (path under the site, what to do before checking); interactive pages are checked
 # in the state their script draws, not only as first loaded
 PAGES: dict[str, tuple[str, Callable | None]] = {
@@ -38,6 +51,7 @@ PAGES: dict[str, tuple[str, Callable | None]] = {
     "search, empty": ("search/", None),
     "assess": ("assess/", None),
     "assess with a plan": (f"assess/#{PLAN}", None),
+    "assess over time": ("assess/", _plan_over_time),
     "404": ("no/such/page/", None),
 }
 

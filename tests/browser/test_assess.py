@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from .browsing import PREFIX, pages_in
 
 STANDARD = "collaborative-engagement"
 CHOICES = {  # theme id -> the phase chosen: a middle phase, the last one, and the first one
@@ -86,14 +87,13 @@ def test_plan_survives_reload_and_a_fresh_visit(page, served, rubric, titles):
     assert urlsplit(page.url).fragment == ""
     assert _checked(page) == CHOICES
     _check_plan(page, rubric, titles)
-    stored = page.evaluate("Object.entries(localStorage)")
-    assert len(stored) == 1
-    key, value = stored[0]
-    assert key.endswith("/district/llc/")
+    stored = dict(page.evaluate("Object.entries(localStorage)"))
+    assert list(stored) == [f"rubricsite:growth-plan:{PREFIX}"]  # one key per site, under its prefix
+    value = stored[f"rubricsite:growth-plan:{PREFIX}"]
     assert json.loads(value) == {STANDARD: {"version": rubric[1]["version"], "choices": CHOICES}}
 
 
-def test_share_link_restores_the_plan_in_another_browser(page, browser, served, rubric, titles):
+def test_share_link_opens_as_a_shared_plan_that_can_be_kept(page, browser, served, rubric, titles):
     page.goto(served.url("assess/"))
     _choose(page, CHOICES)
     link = page.get_attribute("#plan-link", "href")
@@ -102,6 +102,12 @@ def test_share_link_restores_the_plan_in_another_browser(page, browser, served, 
     try:
         tab = other.new_page()
         tab.goto(link)
+        assert tab.locator("#other-plan").is_visible()
+        assert _checked(tab) == {}  # shown beside an empty plan, not made it
+        shared = tab.locator("#other-body .plan-theme[data-theme='vision-for-learning']")
+        assert shared.get_attribute("data-current") == "evolving"
+        tab.click("#other-keep")
+        assert tab.locator("#other-plan").is_hidden()
         assert _checked(tab) == CHOICES
         _check_plan(tab, rubric, titles)
     finally:
@@ -139,26 +145,40 @@ def test_keyboard_choice_updates_the_plan_and_is_announced(page, served, rubric)
     assert page.get_attribute("#plan-status", "role") == "status"
 
 
-def test_an_older_version_is_flagged_and_clear_forgets(page, served):
+def test_an_older_version_shows_what_no_longer_matches_and_clear_forgets(page, served):
     page.goto(served.url(f"assess/#{STANDARD}=0&{STANDARD}.vision-for-learning=established"
                          f"&{STANDARD}.no-such-theme=leading&{STANDARD}.design-for-collaboration=bogus"))
+    note = page.locator("#other-note")
+    assert note.is_visible() and "version 0" in note.inner_text()
+    # what no longer matches is named, not dropped
+    assert "no-such-theme" in note.inner_text() and "bogus" in note.inner_text()
+    page.click("#other-keep")
     assert _checked(page) == {"vision-for-learning": "established"}
     assert page.locator("#plan-note").is_visible()
-    assert "version 0" in page.inner_text("#plan-note")
+    assert "no-such-theme" in page.inner_text("#plan-note")
+    assert "no-such-theme" in page.evaluate("Object.values(localStorage).join(' ')")
     page.click("#plan-clear")
     assert _checked(page) == {}
-    assert page.evaluate("localStorage.length") == 0
+    assert page.evaluate(f"localStorage.getItem('rubricsite:growth-plan:{PREFIX}')") is None
     assert urlsplit(page.url).fragment == ""
     assert page.locator("#plan .plan-tools").is_hidden()
 
 
-def test_a_full_plan_prints_on_one_page(page, served, rubric):
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+@pytest.mark.parametrize("landscape", [False, True], ids=["portrait", "landscape"])
+def test_a_full_plan_with_notes_prints_on_one_page(page, served, rubric, paper, landscape):
     cells, _ = rubric
     page.goto(served.url("assess/"))
     levels = list(NEXT)
-    _choose(page, {theme: levels[i % len(levels)] for i, theme in enumerate(cells)})
-    pdf = page.pdf(format="Letter")  # print CSS: the plan alone, without the form
-    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    _choose(page, {theme: levels[(i + 1) % len(levels)] for i, theme in enumerate(cells)})
+    for theme in cells:
+        page.fill(f"#note-{STANDARD}--{theme}", "Evidence: timetable shared with two grade teams. "
+                  "Next: invite the principal to the planning meeting in March.")
+    page.fill("#plan-school", "Test School")
+    head = page.text_content("#plan-print-head")  # shown in print only
+    assert "Test School" in head and PREFIX in head and "Printed" in head
+    pdf = page.pdf(format=paper, landscape=landscape)  # print CSS: the plan alone, without the form
+    assert pages_in(pdf) == 1
 
 
 def test_without_javascript_every_phase_is_readable(browser, served, rubric):

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from rubricsite.validate import slugify
+from rubricsite.slugs import slugify
 
 
 @pytest.fixture(scope="module")

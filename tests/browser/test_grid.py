@@ -76,3 +76,123 @@ def test_theme_page_shows_the_progression_side_by_side(page, served, width, per_
     tops = page.eval_on_selector_all(".progression-step", "els => els.map(e => e.offsetTop)")
     assert len(tops) == 4
     assert tops.count(tops[0]) == per_row
+
+
+WIDTHS = [320, 360, 414, 600, 768, 800, 900, 1010, 1024, 1280, 1366, 1440, 1920]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_statement_is_hidden_or_cut_at_any_width(page, served, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(served.url(GRID))
+    found = page.evaluate("""() => {
+        const limit = document.documentElement.clientWidth;
+        const cut = [];
+        const checked = '#grid .statement, #grid .see-it, #grid thead th, #grid .theme-head';
+        for (const el of document.querySelectorAll(checked)) {
+            const box = el.getBoundingClientRect();
+            const shown = el.getClientRects().length > 0 && box.width > 0;
+            // thead is visually hidden on narrow screens: every cell then names its own phase
+            if (el.closest('thead') && el.closest('thead').getBoundingClientRect().width <= 1) continue;
+            if (!shown || box.left < -0.5 || box.right > limit + 0.5 || el.scrollWidth > el.clientWidth + 1) {
+                cut.push(el.textContent.trim().slice(0, 40));
+            }
+        }
+        const stacked = getComputedStyle(document.querySelector('#grid tbody tr')).display !== 'table-row';
+        const labels = [...document.querySelectorAll('#grid td .phase-label')]
+            .filter(l => l.getBoundingClientRect().width > 1).length;
+        return { cut, stacked, labels, sideways: document.documentElement.scrollWidth > limit,
+                 statements: document.querySelectorAll('#grid .statement').length };
+    }""")
+    assert found["statements"] == 24
+    assert found["cut"] == [], f"at {width} px: {found['cut']}"
+    assert not found["sideways"]
+    if found["stacked"]:  # cards: each cell says which phase it is
+        assert found["labels"] == 30
+    else:
+        assert width >= 1024
+
+
+def test_phase_headers_stay_in_view_down_a_tall_grid(page, served):
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(served.url(GRID))
+    row = page.locator("tr[data-theme='school-administration-partnerships']")
+    row.scroll_into_view_if_needed()
+    page.evaluate("document.querySelector(\"tr[data-theme='district-administration-and-consultant-partnerships']\")"
+                  ".scrollIntoView({block: 'end', behavior: 'instant'})")
+    seen = page.evaluate("""() => [...document.querySelectorAll('#grid thead th')].map(th => {
+        const box = th.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return box.top >= 0 && box.bottom < innerHeight && hit && th.contains(hit);
+    })""")
+    assert seen == [True] * 6
+    assert page.evaluate("document.querySelector('#grid tbody tr').getBoundingClientRect().top") < 0
+
+
+def test_on_a_phone_the_caption_reads_and_highlights_come_into_view(page, served):
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(served.url(GRID))
+    caption = page.locator("#grid caption").bounding_box()
+    assert caption["width"] > 280 and caption["height"] < 110  # a line or three, not a strip
+    names = page.locator("button[data-highlight-theme]").all_inner_texts()
+    assert names[0] == "A. Vision for Learning" and len(names) == 6
+    page.click("button[data-highlight-theme='district-administration-and-consultant-partnerships']")
+    page.wait_for_timeout(600)  # smooth scrolling
+    top = page.evaluate("document.querySelector(\"tr[data-theme='district-administration-and-consultant-"
+                        "partnerships']\").getBoundingClientRect().top")
+    assert 0 <= top < 640
+    page.evaluate("scrollTo({top: 0, behavior: 'instant'})")
+    page.click("button[data-highlight-level='leading']")
+    page.wait_for_timeout(600)
+    top = page.evaluate("document.querySelector('#grid tbody td.is-highlighted').getBoundingClientRect().top")
+    assert 0 <= top < 640
+
+
+def test_a_highlight_lives_in_the_url(page, browser, served):
+    page.goto(served.url(GRID))
+    page.click("button[data-highlight-level='evolving']")
+    page.click("button[data-highlight-theme='partners-in-collaborative-learning']")
+    url = page.url
+    assert "phase=evolving" in url and "theme=partners-in-collaborative-learning" in url
+    ctx = browser.new_context()
+    try:
+        tab = ctx.new_page()
+        tab.goto(url)
+        assert tab.get_attribute("button[data-highlight-level='evolving']", "aria-pressed") == "true"
+        marked = tab.eval_on_selector_all("#grid td.is-highlighted", "els => els.length")
+        assert marked == 6 + 5 - 1  # a column of six and a row of five, meeting in one cell
+        tab.goto(served.url(GRID + "?phase=nonsense&theme=also-nonsense"))
+        assert tab.locator("#grid .is-highlighted").count() == 0
+    finally:
+        ctx.close()
+    page.click("button[data-highlight-level='evolving']")
+    assert "phase=" not in page.url
+
+
+def test_the_growth_plan_is_marked_on_the_grid(page, served):
+    page.goto(served.url("assess/"))
+    page.check("#collaborative-engagement--vision-for-learning--evolving")
+    page.check("#collaborative-engagement--design-for-collaboration--leading")
+    page.goto(served.url(GRID))
+    assert page.locator("#grid-plan").is_visible()
+    where = "els => els.map(e => e.closest('tr').dataset.theme + '/' + e.dataset.level)"
+    here = page.eval_on_selector_all("#grid td.plan-here", where)
+    nxt = page.eval_on_selector_all("#grid td.plan-next", where)
+    assert here == ["vision-for-learning/evolving", "design-for-collaboration/leading"]
+    assert nxt == ["vision-for-learning/established"]
+    mark = page.inner_text("tr[data-theme='design-for-collaboration'] td.plan-here .plan-mark")
+    assert "sustain and share" in mark
+    page.uncheck("#grid-plan-show")
+    assert page.locator("#grid .plan-mark").first.is_hidden()
+
+
+@pytest.mark.parametrize("paper", ["Letter", "A4"])
+def test_the_grid_prints_on_one_landscape_page(page, served, paper):
+    from .browsing import pages_in
+
+    page.goto(served.url(GRID))
+    assert pages_in(page.pdf(format=paper, landscape=True)) == 1
+    page.emulate_media(media="print")
+    sizes = page.evaluate("""() => [document.querySelector('#grid td.cell-exploring'),
+        document.querySelector('#grid .statement')].map(e => parseFloat(getComputedStyle(e).fontSize))""")
+    assert sizes[0] <= sizes[1]  # the "no statement" filler is no larger than the statements

@@ -81,14 +81,87 @@
     }
   }
 
+  // A highlight lives in the page's query (?phase=…&theme=…), so a projected grid can be shared
+  // as it is shown; only ids the grid has are taken from a link.
+  const pressed = (kind) => tools.querySelector(`[data-highlight-${kind}][aria-pressed="true"]`);
+
+  function remember() {
+    const url = new URL(location.href);
+    const level = pressed("level")?.dataset.highlightLevel;
+    const theme = pressed("theme")?.dataset.highlightTheme;
+    if (level) url.searchParams.set("phase", level); else url.searchParams.delete("phase");
+    if (theme) url.searchParams.set("theme", theme); else url.searchParams.delete("theme");
+    history.replaceState(null, "", url);
+  }
+
+  /** Bring the first marked cell into view: on a phone the cards it marks may be screens away. */
+  function reveal(kind, id) {
+    const first = kind === "level"
+      ? table.querySelector(`tbody td[data-level="${CSS.escape(id)}"]`)
+      : table.querySelector(`tr[data-theme="${CSS.escape(id)}"]`);
+    const top = first?.getBoundingClientRect().top;
+    // scroll-margin-top (site.css) keeps it clear of the sticky phase headers
+    if (first && (top < 0 || top > innerHeight * 0.6)) first.scrollIntoView({ block: "start" });
+  }
+
   tools.addEventListener("click", (event) => {
     const button = event.target.closest("button");
     if (!button) return;
     const kind = "highlightLevel" in button.dataset ? "level" : "theme";
     const id = kind === "level" ? button.dataset.highlightLevel : button.dataset.highlightTheme;
-    highlight(kind, button.getAttribute("aria-pressed") === "true" ? "" : id);
+    const on = button.getAttribute("aria-pressed") !== "true";
+    highlight(kind, on ? id : "");
+    remember();
+    if (on) reveal(kind, id);
   });
 
+  function fromQuery() {
+    const params = new URLSearchParams(location.search);
+    for (const [kind, name] of [["level", "phase"], ["theme", "theme"]]) {
+      const id = params.get(name) || (kind === "level" ? params.get("level") : null);
+      if (id && tools.querySelector(`[data-highlight-${kind}="${CSS.escape(id)}"]`)) highlight(kind, id);
+    }
+  }
+
+  // The growth plan saved in this browser by assess.js: each theme's phase and its next step.
+  function drawPlan() {
+    const siteRoot = new URL(table.dataset.siteRoot, document.baseURI).pathname;
+    let saved = null;
+    try {
+      saved = JSON.parse(localStorage.getItem(`rubricsite:growth-plan:${siteRoot}`) || "null");
+    } catch {
+      return; // storage turned off: no plan to show
+    }
+    const choices = saved?.[table.dataset.standard]?.choices;
+    if (!choices || typeof choices !== "object") return;
+    const order = [...table.tHead.rows[0].cells].map((th) => th.id.replace(/^phase-/, "")).filter(Boolean);
+    let marked = 0;
+    for (const row of table.tBodies[0].rows) {
+      const at = order.indexOf(choices[row.dataset.theme]);
+      if (at < 0) continue;
+      mark(row, order[at], "here", at === order.length - 1 ? "Your school: sustain and share" : "Your school");
+      if (at + 1 < order.length) mark(row, order[at + 1], "next", "Next step");
+      marked += 1;
+    }
+    if (!marked) return;
+    const box = document.getElementById("grid-plan");
+    const toggle = document.getElementById("grid-plan-show");
+    box.hidden = false;
+    toggle.addEventListener("change", () => table.classList.toggle("plan-hidden", !toggle.checked));
+  }
+
+  function mark(row, level, kind, text) {
+    const cell = row.querySelector(`td[data-level="${CSS.escape(level)}"]`);
+    if (!cell) return;
+    cell.classList.add(`plan-${kind}`);
+    const label = document.createElement("span");
+    label.className = `plan-mark plan-mark-${kind}`;
+    label.textContent = text;
+    cell.prepend(label);
+  }
+
+  fromQuery();
+  drawPlan();
   tools.hidden = false;
   keys.hidden = false;
 })();
