@@ -10,14 +10,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from . import urls
 from .errors import Problems
 from .load import SourceFile
 
-if TYPE_CHECKING:  # plan imports validate, which imports this module
-    from .plan import Page
+Page = Any  # plan.Page: plan imports validate, which imports this module
 
 # folders the engine fills itself: a page inside one would be replaced or removed with it
 ENGINE_FOLDERS = ("assets", "data", "pagefind")

@@ -17,15 +17,16 @@ FILE_BYTES = 256 * 1024  # an exemplar story is a few kilobytes; a rubric file s
 FRONT_MATTER_BYTES = 16 * 1024
 TAGS = 30  # tags on one exemplar
 NESTING = 8  # blockquotes and lists inside each other (each level re-reads what it holds)
-# inline markers (* _ [ ] ` < ~) in one paragraph, list item or table: nesting beyond a few
-# hundred levels overflows the converter's recursion
-PARAGRAPH_MARKS = 1000
+# inline marks (* _ [ ] ` < ~, list markers not counted) in one paragraph, list or table:
+# nesting beyond a few hundred levels overflows the converter's recursion, and its cost grows
+# faster than the text (a paragraph at this limit converts in ~10 ms)
+PARAGRAPH_MARKS = 400
 # the converter's link search is quadratic in the `[` of a paragraph: the sum over a file's
 # paragraphs of their count squared (one paragraph of 1,000 takes ~0.2 s)
 BRACKET_BUDGET = 1000 ** 2
 YAML_DEPTH = 12  # a front matter list of mappings is 3 deep; a standard's indicators 4
 
-_MARKS = re.compile(r"[*_\[\]`<~]")
+_MARK_CHARS = "*_[]`<~"
 # a literal '\n' first lets the regex engine jump from line to line (a '^' tries every character)
 _DEEP_PREFIX = re.compile(r"\n[ \t>*+\-0-9.)]{" + str(NESTING + 1) + "}")
 _MARKER = re.compile(r">|[*+-](?= )|\d{1,9}[.)](?= )")
@@ -69,13 +70,12 @@ def markdown_problem(text: str) -> tuple[int, str, str] | None:
             marks = brackets = 0
             start = number + 1
             continue
-        depth = _depth(line)
+        depth, content = _depth(line)
         if depth > NESTING:
             return number, f"blockquotes and lists nested more than {NESTING} deep; that is the limit", \
                 "nest fewer levels of '>' and indented lists"
-        found = _MARKS.findall(line)
-        marks += len(found)
-        brackets += found.count("[")
+        marks += sum(line.count(c, content) for c in _MARK_CHARS)
+        brackets += line.count("[", content)
         if marks > PARAGRAPH_MARKS:
             return start, (f"this paragraph holds more than {PARAGRAPH_MARKS} of the marks "
                            "* _ [ ] ` < ~; that is the limit"), "split it into shorter paragraphs"
@@ -90,14 +90,14 @@ def _surely_fine(text: str) -> bool:
     """The common case, decided in C: few marks in the whole text, and no line that starts with
     enough container characters to be nested too deep."""
     brackets = text.count("[")
-    marks = brackets + sum(text.count(c) for c in "*_]`<~")
+    marks = sum(text.count(c) for c in _MARK_CHARS)
     return (marks <= PARAGRAPH_MARKS and brackets * brackets <= BRACKET_BUDGET
             and _DEEP_PREFIX.search("\n" + text) is None)
 
 
-def _depth(line: str) -> int:
-    """How many blockquotes and lists a line sits in: each '>' or list marker, and each four
-    spaces of indentation before one (or before the text)."""
+def _depth(line: str) -> tuple[int, int]:
+    """How many blockquotes and lists a line sits in (each '>' or list marker, and each four
+    spaces of indentation before one or before the text), and where its text starts."""
     line = line.expandtabs(4)
     depth = at = 0
     while True:
@@ -105,8 +105,8 @@ def _depth(line: str) -> int:
         spaces = text - at
         marker = _MARKER.match(line, text)
         if marker is None:
-            return depth + spaces // 4
+            return depth + spaces // 4, text
         depth += 1 + spaces // 4
         if depth > NESTING:  # deep enough to refuse: counting on would cost the square of the line
-            return depth
+            return depth, text
         at = marker.end()

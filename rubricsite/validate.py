@@ -296,8 +296,6 @@ def _check_look(doc: Doc, values: dict[str, Any], colors: dict[str, str], proble
 
 def _is_asset(root: Path, logo: str) -> bool:
     """Whether logo names a file the build publishes under assets/ (never one outside it)."""
-    from .render import asset_dirs  # render imports the planner, which imports this module
-
     if urlpolicy.site_path_problem(logo) or not logo.startswith("assets/"):
         return False
     name = logo.removeprefix("assets/")

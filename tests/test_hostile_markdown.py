@@ -18,13 +18,14 @@ NESTED = (f"blockquotes and lists nested more than {limits.NESTING} deep; that i
 PATHOLOGICAL = {
     # name: (story, line within the story, error after 'error: ')
     "6 KB of nested emphasis": ("*a " * 1000 + "b" + " c*" * 1000, 1, MARKS),
+    "bullets do not count, their text does": ("".join(f"* [{i}](x) *e*\n" for i in range(110)), 1, MARKS),
     "32 KB of [": ("[" * 32 * 1024, 1, MARKS),
-    "nested links": ("[" * 600 + "a" + "](b)" * 600, 1, MARKS),
+    "nested links": ("[" * 300 + "a" + "](b)" * 300, 1, MARKS),
     "emphasis runs": ("intro\n\n" + "**" * 600 + "a", 3, MARKS),
-    "backtick runs": ("a " + "`" * 1001, 1, MARKS),
+    "backtick runs": ("a " + "`" * (limits.PARAGRAPH_MARKS + 1), 1, MARKS),
     "unclosed code fence": ("```\n" + "*a " * 1000 + "b" + " c*" * 1000, 1, MARKS),
     "closed code fence": ("```\n" + "[" * 1001 + "\n```", 1, MARKS),
-    "inline HTML": ("<span>" * 1001, 1, MARKS),
+    "inline HTML": ("<span>" * (limits.PARAGRAPH_MARKS + 1), 1, MARKS),
     "deep blockquotes": ("> " * 40 + "x", 1, NESTED),
     "deep lists": ("".join("    " * i + "- x\n" for i in range(12)), 9,
                    NESTED),
@@ -53,10 +54,12 @@ def test_the_converter_refuses_what_check_refuses(story):
         to_html(story)
 
 
+HALF = limits.PARAGRAPH_MARKS // 2
 AT_THE_LIMIT = {
-    "nested emphasis": "*a " * 499 + "b" + " c*" * 499,
-    "nested strong": "**a " * 249 + "b" + " c**" * 249,
-    "nested links": "[" * 250 + "a" + "](b)" * 250,
+    "nested emphasis": "*a " * HALF + "b" + " c*" * HALF,
+    "nested strong": "**a " * (HALF // 2) + "b" + " c**" * (HALF // 2),
+    "nested links": "[" * (HALF // 2) + "a" + "](b)" * (HALF // 2),
+    "a long list of links": "".join(f"* [link {i}](https://example.org/{i}/)\n" for i in range(150)),
     "blockquotes": "> " * limits.NESTING + "x",
     "lists": "".join("    " * i + "- x\n" for i in range(limits.NESTING)),
     "code": "```\n" + "int *p = a[i] * b[j];\n" * 40 + "```\n\nafter",
