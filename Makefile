@@ -55,9 +55,16 @@ test: $(TEST_STAMP) $(NODE_STAMP) lint sync  ## the engine's tests on their fixt
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory check
 
-# our builds and Pelican's on the same generated corpus (1,000 and 10,000 exemplars; takes a while)
+# our builds, Hugo + Pagefind's and Pelican's on one generated corpus (1,000, 2,000 and 10,000
+# exemplars; takes a while). Quick look: make bench BENCH_ARGS="--sizes 1000 --runs 3"
+# Hugo is Debian's package, installed here for the benchmark only; the engine never needs it.
 bench: $(RUN_STAMP)
-	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
+	@command -v hugo >/dev/null 2>&1 || { \
+		echo "installing Debian's hugo for the benchmark"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get install -y -qq hugo >/dev/null 2>&1 || \
+		{ $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq hugo; }; }
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""python build.py [build|serve|check|new|import-issue] ...: see README.md."""
+"""python build.py [build|serve|check|new|import-issue|sync|init] ...: see README.md."""
 
 from __future__ import annotations  # this file must run, and explain, on an old Python too
 
@@ -46,7 +46,19 @@ def _say_how_to_set_up(problem: str) -> int:
     return 2
 
 
-if __name__ == "__main__":
+def _hand_over_to_the_build_package() -> None:
+    """`python -m build` (the packaging tool) finds this file first in the repository's root:
+    run the real `build` package instead of building the site."""
+    import os
+    import runpy
+
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != str(HERE)]
+    runpy.run_module("build", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__" and __spec__ is not None and __spec__.name == "build":
+    _hand_over_to_the_build_package()
+elif __name__ == "__main__":
     if sys.version_info < (3, 11):  # noqa: UP036 - build.py may be run by any python3
         raise SystemExit(_say_how_to_set_up(
             f"this Python is {sys.version.split()[0]}; the site needs Python 3.11 or newer"))

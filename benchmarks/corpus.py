@@ -1,8 +1,8 @@
 """A deterministic benchmark corpus: N exemplars of ~570 words over every cell of the shipped rubric.
 
 The same seed and N always give the same files, so runs on different days and machines compare.
-Each exemplar is also written as a Pelican article (same Markdown body), so both generators
-build the same content.
+Each exemplar is also written as a Pelican article and as a Hugo page (same Markdown body), so
+every generator builds the same content.
 """
 
 from __future__ import annotations
@@ -48,10 +48,11 @@ SURNAMES = ("Koechlin", "Loertscher", "Zwaan", "Asselin", "Branch", "Oberg", "Ku
 
 @dataclass(frozen=True)
 class Corpus:
-    """Where a generated corpus lives: our site folder and the equivalent Pelican project."""
+    """Where a generated corpus lives: our site folder and the equivalent Pelican and Hugo projects."""
 
     site: Path
     pelican: Path
+    hugo: Path
     slugs: tuple[str, ...]
 
     def exemplar(self, index: int) -> Path:
@@ -118,50 +119,97 @@ def _front_matter(rng: random.Random, index: int, title: str, theme: str, level:
     }
 
 
+# What `pelican-quickstart` writes (feeds off, pagination on), plus the content cache for the
+# cached runs: Pelican's own defaults otherwise, Markdown settings included
 PELICAN_CONF = '''\
 AUTHOR = "Benchmark"
 SITENAME = "Leading Learning"
+SITEURL = ""
 PATH = "content"
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
-RELATIVE_URLS = True
-DEFAULT_PAGINATION = 20
-FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_ATOM = None
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
-ARTICLE_URL = "exemplars/{slug}/"
-ARTICLE_SAVE_AS = "exemplars/{slug}/index.html"
-MARKDOWN = {
-    "extension_configs": {
-        "markdown.extensions.extra": {},
-        "markdown.extensions.sane_lists": {},
-        "markdown.extensions.toc": {"toc_depth": "2-4"},
-        "markdown.extensions.smarty": {},
-    },
-    "output_format": "html5",
-}
+LINKS = ()
+SOCIAL = ()
+DEFAULT_PAGINATION = 10
 CACHE_CONTENT = %(cache)s
 LOAD_CONTENT_CACHE = %(cache)s
-CONTENT_CACHING_LAYER = "reader"
 CACHE_PATH = "cache"
 '''
 
 
+# Hugo at its defaults (RSS, sitemap, tags and categories on), with the smallest layouts that draw
+# what our pages show: a frame with the site's menu, the story inside data-pagefind-body (so
+# Pagefind indexes the same text), its tags, and list pages of titles and summaries.
+HUGO_CONFIG = """\
+baseURL = "https://example.org/"
+languageCode = "en"
+title = "Leading Learning"
+[taxonomies]
+  tag = "tags"
+  category = "categories"
+"""
+HUGO_LAYOUTS = {
+    "_default/baseof.html": """\
+<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} · {{ site.Title }}</title>
+<meta name="description" content="{{ with .Description }}{{ . }}{{ else }}{{ .Summary | plainify }}{{ end }}">
+<link rel="stylesheet" href="{{ "site.css" | relURL }}"></head>
+<body><header><a href="{{ "/" | relURL }}">{{ site.Title }}</a>
+<nav><ul>{{ range site.Taxonomies.categories }}
+<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a></li>{{ end }}</ul></nav></header>
+<main>{{ block "main" . }}{{ end }}</main>
+<footer><p>The rubric is from Leading Learning, CC BY-NC 4.0.</p></footer>
+</body></html>
+""",
+    "_default/single.html": """\
+{{ define "main" }}<article data-pagefind-body><h1>{{ .Title }}</h1>
+<p class="lede">{{ .Params.summary }}</p>
+{{ .Content }}
+<p>{{ range .Params.tags }}<a href="{{ (urlize (printf "tags/%s" .)) | relURL }}">{{ . }}</a> {{ end }}</p>
+</article>{{ end }}
+""",
+    "_default/list.html": """\
+{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>
+<p>{{ .Params.summary }}</p></li>{{ end }}</ul>{{ end }}
+""",
+    "index.html": """\
+{{ define "main" }}<h1>{{ site.Title }}</h1><ul>{{ range site.RegularPages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+""",
+}
+
+
+def _write_hugo_project(hugo: Path) -> None:
+    (hugo / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        path = hugo / "layouts" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
 def generate(target: Path, count: int, seed: int = 20261129) -> Corpus:
-    """Write our site (shipped rubric and site.yaml) and the Pelican project under target."""
+    """Write our site (shipped rubric and site.yaml), the Pelican and the Hugo project under target."""
     rng = random.Random(seed * 100_003 + count)
-    site, pelican = target / "site", target / "pelican"
-    for folder in (site, pelican):
+    site, pelican, hugo = target / "site", target / "pelican", target / "hugo"
+    for folder in (site, pelican, hugo):
         if folder.exists():
             shutil.rmtree(folder)
     shutil.copytree(PROJECT / "rubric", site / "rubric")
     shutil.copy(PROJECT / "site.yaml", site / "site.yaml")
     exemplars = site / "content" / "exemplars"
     articles = pelican / "content"
-    exemplars.mkdir(parents=True)
-    articles.mkdir(parents=True)
+    hugo_pages = hugo / "content" / "exemplars"
+    for folder in (exemplars, articles, hugo_pages):
+        folder.mkdir(parents=True)
+    _write_hugo_project(hugo)
     cells = [(t, lv) for t in THEMES for lv in LEVELS]
     slugs = []
     for index in range(count):
@@ -176,14 +224,18 @@ def generate(target: Path, count: int, seed: int = 20261129) -> Corpus:
                         f"Tags: {', '.join(meta['tags'])}\nSlug: {slug}\n"
                         f"Summary: {meta['summary']}\n\n")
         (articles / f"{slug}.md").write_text(pelican_meta + story, encoding="utf-8")
+        hugo_meta = {"title": title, "date": meta["date"], "categories": [theme], "tags": meta["tags"],
+                     "summary": meta["summary"]}
+        hugo_front = yaml.safe_dump(hugo_meta, sort_keys=False, allow_unicode=True, width=1000)
+        (hugo_pages / f"{slug}.md").write_text(f"---\n{hugo_front}---\n\n{story}", encoding="utf-8")
         slugs.append(slug)
     for name, cache in (("pelicanconf.py", "True"), ("nocacheconf.py", "False")):
         (pelican / name).write_text(PELICAN_CONF % {"cache": cache}, encoding="utf-8")
-    return Corpus(site, pelican, tuple(slugs))
+    return Corpus(site, pelican, hugo, tuple(slugs))
 
 
 if __name__ == "__main__":
     import sys
 
     made = generate(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 1000)
-    print(made.site, made.pelican)
+    print(made.site, made.pelican, made.hugo)

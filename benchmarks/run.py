@@ -1,14 +1,16 @@
-"""The benchmark: our builds and Pelican's on the same generated corpus, alternating, as medians.
+"""The benchmark: our builds, Hugo's plus Pagefind's, and Pelican's on one generated corpus.
 
-    python benchmarks/run.py [--sizes 1000 10000] [--runs 3] [--edits 5] [--no-pelican]
+    python benchmarks/run.py [--sizes 1000 2000 10000] [--runs 3] [--edits 5] [--no-pelican]
 
-Per size it generates the corpus (benchmarks/corpus.py), primes both caches once, then for each
-run measures, ours then Pelican's each time: a clean build without cache; a full build with a
-warm cache into an empty output; a rebuild with nothing changed; and (ours only) one exemplar
-edited while `serve` runs, timed from the file write to the moment livereload tells a connected
-browser to reload. Every build runs as its own process (benchmarks/measure.py) so its peak
-memory, children included, is its own. Absolute seconds vary from machine to machine; the
-our/Pelican ratios, measured in the same run, are what to compare.
+Per size it generates the corpus (benchmarks/corpus.py), primes every cache once, then for each
+run measures, ours, then Hugo followed by Pagefind over Hugo's output, then Pelican's, each time:
+a clean build without cache; a full build with a warm cache into an empty output; a rebuild with
+nothing changed; and (ours only) one exemplar edited while `serve` runs, timed from the file write
+to the moment livereload tells a connected browser to reload. Every build runs as its own process
+(benchmarks/measure.py) so its peak memory, children included, is its own. Absolute seconds vary
+from machine to machine and with what else runs on it; the ratios, measured in the same run, are
+what to compare. Hugo comes from Debian's package (`make bench` installs it), Pagefind from the
+`pagefind[bin]` wheel (the bench extra).
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ PYTHON = sys.executable
 SCENARIOS = ("clean", "warm", "noop", "edit")
 LABELS = {"clean": "clean build, no cache", "warm": "full build, warm cache, empty output",
           "noop": "rebuild, nothing changed", "edit": "one edit in serve → reload"}
+NAMES = {"ours": "rubricsite", "nosearch": "rubricsite, no search index",
+         "hugo": "Hugo + Pagefind", "pelican": "Pelican 4.12"}
 
 Samples = dict[tuple[int, str, str], list[float]]
 
@@ -70,6 +74,17 @@ def ours_without_search(corpus: Corpus) -> list[str]:
 
 def pelican(settings: str) -> list[str]:
     return [PYTHON, "-m", "pelican", "content", "-s", settings, "-o", "output", "-q"]
+
+
+HUGO = [shutil.which("hugo") or "hugo", "--quiet", "-d", "public"]
+PAGEFIND = [PYTHON, "-m", "pagefind", "--site", "public", "--silent"]
+
+
+def hugo_and_pagefind(corpus: Corpus) -> tuple[float, float]:
+    """Hugo's build, then Pagefind over its output: their seconds added, the larger peak."""
+    built, built_mb = measure(corpus.hugo, HUGO)
+    indexed, indexed_mb = measure(corpus.hugo, PAGEFIND)
+    return built + indexed, max(built_mb, indexed_mb)
 
 
 def _clear(*paths: Path) -> None:
@@ -153,8 +168,10 @@ def bench_size(count: int, runs: int, edits: int, with_pelican: bool, workdir: P
     corpus = generate(workdir / f"n{count}", count)
     site_out, site_cache = corpus.site / "output", corpus.site / ".cache"
     pel_out, pel_cache = corpus.pelican / "output", corpus.pelican / "cache"
-    log("   priming both caches (not timed)")
+    hugo_out, hugo_cache = corpus.hugo / "public", corpus.hugo / "resources"
+    log("   priming every cache (not timed)")
     measure(corpus.site, ours(corpus))
+    hugo_and_pagefind(corpus)
     if with_pelican:
         measure(corpus.pelican, pelican("pelicanconf.py"))
 
@@ -167,6 +184,8 @@ def bench_size(count: int, runs: int, edits: int, with_pelican: bool, workdir: P
         log(f"-- run {run + 1}/{runs}")
         _clear(site_out, site_cache)
         record("ours", "clean", measure(corpus.site, ours(corpus, "--no-cache")))
+        _clear(hugo_out, hugo_cache)
+        record("hugo", "clean", hugo_and_pagefind(corpus))
         _clear(site_out)
         record("nosearch", "clean", measure(corpus.site, ours_without_search(corpus)))
         if with_pelican:
@@ -178,10 +197,13 @@ def bench_size(count: int, runs: int, edits: int, with_pelican: bool, workdir: P
             measure(corpus.pelican, pelican("pelicanconf.py"))
         _clear(site_out)
         record("ours", "warm", measure(corpus.site, ours(corpus)))
+        _clear(hugo_out)  # Hugo keeps no cache of content; its resources/ stays
+        record("hugo", "warm", hugo_and_pagefind(corpus))
         if with_pelican:
             _clear(pel_out)
             record("pelican", "warm", measure(corpus.pelican, pelican("pelicanconf.py")))
         record("ours", "noop", measure(corpus.site, ours(corpus)))
+        record("hugo", "noop", hugo_and_pagefind(corpus))
         if with_pelican:
             record("pelican", "noop", measure(corpus.pelican, pelican("pelicanconf.py")))
         latencies = edit_in_serve(corpus, edits, first=run * edits)
@@ -197,39 +219,29 @@ def _spread(samples: list[float], unit: str = "s") -> str:
     return f"{med:.{digits}f} {unit} ({low:.{digits}f}–{high:.{digits}f})"
 
 
+def _median(times: Samples, key: tuple[int, str, str]) -> float | None:
+    return statistics.median(times[key]) if times.get(key) else None
+
+
 def table(sizes: list[int], times: Samples, memory: Samples) -> str:
-    """The Markdown table: medians with min–max, and our/Pelican ratios of the medians."""
+    """The Markdown table: medians with min–max, and our ratios to each peer's medians."""
     head = ("| N | | clean build, no cache | full build, warm cache | rebuild, nothing changed "
             "| one edit in serve → reload | peak memory (clean build) |\n"
             "| ---: | --- | ---: | ---: | ---: | ---: | ---: |\n")
     rows = []
     for count in sizes:
-        for who, name in (("ours", "rubricsite"), ("nosearch", "rubricsite, no search index"),
-                          ("pelican", "Pelican 4.12")):
+        for who, name in NAMES.items():
             if not times.get((count, who, "clean")):
                 continue
             cells = [_spread(times[(count, who, s)]) for s in ("clean", "warm", "noop")]
             edit = times.get((count, who, "edit"))
             cells.append(_spread(edit, "ms") if edit else
-                         "– (regenerates all)" if who == "pelican" else "–")
+                         "– (regenerates all)" if who in ("pelican", "hugo") else "–")
             peak = memory[(count, who, "clean")]
             cells.append(f"{statistics.median(peak):.0f} MB ({min(peak):.0f}–{max(peak):.0f})")
             rows.append(f"| {count:,} | {name} | " + " | ".join(cells) + " |")
-        if times.get((count, "pelican", "clean")):
-            ratios = []
-            for scenario in ("clean", "warm", "noop"):
-                ratios.append(f"{statistics.median(times[(count, 'ours', scenario)]) / statistics.median(times[(count, 'pelican', scenario)]):.2f}")  # noqa: E501
-            edit_vs = statistics.median(times[(count, "ours", "edit")]) / statistics.median(
-                times[(count, "pelican", "noop")])
-            mem = statistics.median(memory[(count, "ours", "clean")]) / statistics.median(
-                memory[(count, "pelican", "clean")])
-            rows.append(f"| {count:,} | **ours / Pelican** | {' | '.join(ratios)} | "
-                        f"{edit_vs:.3f} (vs its cached rebuild) | {mem:.2f} |")
-            if times.get((count, "nosearch", "clean")):
-                bare = statistics.median(times[(count, "nosearch", "clean")]) / statistics.median(
-                    times[(count, "pelican", "clean")])
-                rows.append(f"| {count:,} | ours without search index / Pelican | {bare:.2f} "
-                            "| | | | |")
+        for peer in ("hugo", "pelican"):
+            rows += _ratio_rows(count, peer, times, memory)
     scaling = ""
     if len(sizes) > 1 and all(times.get((n, "ours", "clean")) for n in sizes):
         small, large = min(sizes), max(sizes)
@@ -238,6 +250,41 @@ def table(sizes: list[int], times: Samples, memory: Samples) -> str:
         scaling = (f"\nClean build, {small:,} → {large:,} exemplars: ×{grow:.1f} "
                    f"(linear would be ×{large / small:.0f}).\n")
     return head + "\n".join(rows) + "\n" + scaling
+
+
+def _ratio_rows(count: int, peer: str, times: Samples, memory: Samples) -> list[str]:
+    if not times.get((count, peer, "clean")):
+        return []
+    ratios = []
+    for scenario in ("clean", "warm", "noop"):
+        mine, theirs = _median(times, (count, "ours", scenario)), _median(times, (count, peer, scenario))
+        ratios.append(f"{mine / theirs:.2f}" if mine and theirs else "–")
+    edit, rebuild = _median(times, (count, "ours", "edit")), _median(times, (count, peer, "noop"))
+    edit_vs = f"{edit / rebuild:.3f} (vs its rebuild)" if edit and rebuild else "–"
+    mem = statistics.median(memory[(count, "ours", "clean")]) / statistics.median(
+        memory[(count, peer, "clean")])
+    rows = [f"| {count:,} | **ours / {NAMES[peer]}** | {' | '.join(ratios)} | {edit_vs} | {mem:.2f} |"]
+    bare = _median(times, (count, "nosearch", "clean"))
+    if bare:
+        rows.append(f"| {count:,} | ours without search index / {NAMES[peer]} | "
+                    f"{bare / statistics.median(times[(count, peer, 'clean')]):.2f} | | | | |")
+    return rows
+
+
+def _version(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    except OSError:
+        return "?"
+    return (done.stdout or done.stderr).strip().splitlines()[0] if (done.stdout or done.stderr) else "?"
+
+
+def peers() -> str:
+    """The versions measured against, for the report's first line."""
+    hugo = _version([HUGO[0], "version"]).split("+")[0].replace("hugo ", "Hugo ")
+    pagefind = _version([PYTHON, "-m", "pagefind", "--version"]).replace("pagefind ", "Pagefind ")
+    pelican = _version([PYTHON, "-m", "pelican", "--version"])
+    return f"{hugo}, {pagefind}, Pelican {pelican}"
 
 
 def machine() -> str:
@@ -255,7 +302,7 @@ def machine() -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 10000])
     parser.add_argument("--runs", type=int,
                         help="measurements per scenario and size (default: 5 up to 2,000 exemplars, "
                         "else 3)")
@@ -277,7 +324,8 @@ def main() -> int:
         if args.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
     command = "python benchmarks/run.py " + " ".join(sys.argv[1:])
-    report = (f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {machine()} · `{command.strip()}` · "
+    report = (f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {machine()} · {peers()} · "
+              f"`{command.strip()}` · "
               "medians of " + ", ".join(f"{r} runs at {n:,}" for n, r in runs_of.items())
               + f" ({args.edits} edits per serve run), min–max in brackets\n\n"
               + table(args.sizes, times, memory))

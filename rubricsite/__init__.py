@@ -1,3 +1,4 @@
 """rubricsite: a static site generator for a browsable growth rubric with exemplars."""
 
-__version__ = "0.1.0"
+# the one place the version is written: pyproject.toml reads it, CHANGELOG.md describes it
+__version__ = "0.2.0"

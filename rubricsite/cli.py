@@ -228,7 +228,7 @@ def _init(args) -> int:
     try:
         written = init_site(args.dir, empty=args.empty, engine=args.engine)
     except ContentError as error:
-        print(error.text(), file=sys.stderr)
+        print(f"rubricsite: error: {args.dir}: {error.message} ({error.hint})", file=sys.stderr)
         return EXIT_USAGE
     print(f"Wrote a new site into {args.dir} ({len(written)} files). Next: read {args.dir / 'README.md'}; "
           f"preview it with `rubricsite serve --root {args.dir}`.")

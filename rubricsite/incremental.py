@@ -16,7 +16,6 @@ input changed from file stats alone. What the last build left is kept in store.S
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -24,13 +23,12 @@ from typing import Protocol
 
 import jinja2
 
-from . import __version__, markup
+from . import __version__, markup, search_index
 from .model import Exemplar, Site
 from .safety import files_under
 
 ENGINE = Path(__file__).parent
 SITE_FOLDERS = ("site.yaml", "rubric", "content", "templates", "assets")
-PAGEFIND = importlib.metadata.version("pagefind")  # a new indexer may write other bytes
 # everything outside the site that shapes a page: a new engine, Jinja, Markdown or nh3 version,
 # or a new sanitiser allowlist (all in markup.SETTINGS_KEY) redraws every page
 ENGINE_KEY = repr((__version__, jinja2.__version__, markup.SETTINGS_KEY))
@@ -135,7 +133,7 @@ def whole_site_key(shared: str, digests: Mapping[str, str], pages: Iterable[Plan
 
 def search_key(searchable: Iterable[str], now: Mapping[str, str], language: str) -> str:
     """The search bundle depends only on the bytes of the searchable pages (their fingerprints)."""
-    h = hashlib.blake2b(repr((PAGEFIND, language)).encode(), digest_size=16)
+    h = hashlib.blake2b(repr((search_index.FORMAT, __version__, language)).encode(), digest_size=16)
     for url in searchable:
         h.update(f"{url}\0{now[url]}\0".encode())
     return h.hexdigest()

@@ -10,6 +10,7 @@ from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
 from . import __version__, limits, urlpolicy
+from .prose import Prose
 from .store import Store
 
 EXTENSIONS = ["extra", "sane_lists", "toc", "smarty"]
@@ -129,25 +130,29 @@ def make_converter(quick: bool = True) -> markdown.Markdown:
 
 
 _converter: markdown.Markdown | None = None
+_prose: Prose | None = None
 
 
 def convert(source: str) -> str:
     """Contributor Markdown as HTML, NOT yet safe; headings one level down (the page owns the h1)."""
-    global _converter  # one converter per process: building one costs more than converting
+    global _converter, _prose  # one converter per process: building one costs more than converting
     if _converter is None:
         _converter = make_converter()
+        # plain prose skips Python-Markdown's passes: the same HTML, checked against this version
+        _prose = Prose(_converter) if markdown.__version__ == TRIGGERS_CHECKED_WITH else None
     refused = limits.markdown_problem(source)
     if refused is not None:  # check reports the same problem, so a checked site never gets here
         raise MarkupError(refused[1], refused[0], refused[2], source)
-    try:
-        html = _converter.reset().convert(source)
-    except RecursionError:  # a safety net below the limits: never a traceback
-        _converter = None  # its state is unknown after an interrupted conversion
-        raise MarkupError("the Markdown is nested too deeply to convert", 1,
-                          "use fewer levels of emphasis, links, lists or quotes inside each other",
-                          source) from None
-    html = html.replace("<h1", "<h2").replace("</h1>", "</h2>")
-    return html
+    html = _prose.convert(source) if _prose is not None else None
+    if html is None:
+        try:
+            html = _converter.reset().convert(source)
+        except RecursionError:  # a safety net below the limits: never a traceback
+            _converter = _prose = None  # their state is unknown after an interrupted conversion
+            raise MarkupError("the Markdown is nested too deeply to convert", 1,
+                              "use fewer levels of emphasis, links, lists or quotes inside each "
+                              "other", source) from None
+    return html.replace("<h1", "<h2").replace("</h1>", "</h2>")
 
 
 def sanitise(html: str) -> str:

@@ -18,13 +18,14 @@ import jinja2
 from . import incremental, urls
 from .claims import check_output_paths
 from .errors import ContentError, Problems
+from .links import check_markdown, check_text, site_paths
 from .load import ParseCache, asset_dirs, read_markdown_file, read_sources, template_dirs
 from .markup import MarkupCache, to_html
 from .model import Exemplar, Site, frozen_map
 from .plan import Page, exemplar_page, plan_pages
 from .post import copy_assets, post_files
 from .render import Rendered, make_environment, page_globals, render_pages
-from .search_index import BUNDLE, data_files, engine_files, search_bundle
+from .search_index import BUNDLE, search_bundle
 from .store import LastBuild, Store, cache_dir
 from .sync import stale_files
 from .validate import to_exemplar, to_site
@@ -68,6 +69,8 @@ def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, li
         check_output_paths(plan_pages(site), problems)
     if not problems:  # the generated files are compared only with a rubric that reads
         problems.extend(stale_files(root, site))
+        pages = plan_pages(site)
+        problems.extend(check_markdown(site, site_paths(root, (p.url for p in pages))))
     return (None if problems else site), problems.sorted()
 
 
@@ -82,6 +85,7 @@ class Plan:
     asset_version: str
     templates: str  # digest of the template folders
     only: list[str] | None = None  # a story edit: only these pages can differ (None: any)
+    site_paths: frozenset[str] = frozenset()  # every file the build writes: links must lead there
 
 
 class Builder:
@@ -179,14 +183,16 @@ class Builder:
         self.parse = cache
         pages = plan_pages(site)
         check_output_paths(pages, problems)  # one claim per output path
-        if problems:
+        paths = site_paths(self.root, (p.url for p in pages))
+        problems.extend(check_markdown(site, paths))
+        if problems:  # a broken link in a story, a page or an intro: nothing is drawn
             return None
         asset_version = incremental.tree_digest(asset_dirs(self.root))[:10]
         templates = incremental.tree_digest(template_dirs(self.root))
         shared = incremental.shared_key(site, self.output, templates, asset_version)
         return Plan(site, {p.url: p for p in pages},
                     incremental.fingerprints(pages, site.digests, shared), shared, asset_version,
-                    templates)
+                    templates, site_paths=paths)
 
     def _replan_stories(self, changed: Iterable[Path] | None, clean: bool) -> Plan | None:
         """When only exemplar stories changed (front matter the same): swap the new stories into
@@ -201,7 +207,7 @@ class Builder:
         cache = ParseCache(self.parse.stored, self.parse.seen, changed)
         updated, digests = {}, dict(plan.site.digests)
         for path in changed:
-            exemplar = _reread_story(path, cache, plan.site, by_path[path])
+            exemplar = _reread_story(path, cache, plan.site, by_path[path], plan.site_paths)
             if exemplar is None:
                 return None
             updated[exemplar.slug] = exemplar
@@ -254,8 +260,10 @@ class Builder:
                 stage.put(urls.output_path(url), data)
             self.markup.save(chunk.new_markup)
 
-        render_pages([plan.pages[u] for u in stale], lambda: (env, self.markup),
-                     page_globals(plan.site, plan.asset_version), problems, progress, on_chunk=take)
+        shared = page_globals(plan.site, plan.asset_version)
+        shared["site_paths"] = plan.site_paths  # templates' links are checked as they are drawn
+        render_pages([plan.pages[u] for u in stale], lambda: (env, self.markup), shared, problems,
+                     progress, on_chunk=take)
         self.markup.save()
         return stale
 
@@ -286,11 +294,9 @@ class Builder:
         self._post_key = key
 
     def _stage_search_index(self, stage: Stage, plan: Plan, drawn: set[str], search: bool) -> None:
-        """The search bundle: kept while no searchable page was drawn, else made again, its data
-        from the store when the same searchable pages were indexed before (a warm CI build).
-
-        Pagefind takes longer than drawing every page from stored Markdown, and its index
-        depends only on the bytes of the searchable pages, which their fingerprints stand for.
+        """The search index: kept while no searchable page was drawn, else made again, or taken
+        from the store when the same searchable pages were indexed before (a warm CI build):
+        it depends only on the bytes of the searchable pages, which their fingerprints stand for.
         """
         searchable = sorted(url for url, page in plan.pages.items() if page.searchable)
         bundle = [p for p in stage.previous if p.startswith(f"{BUNDLE}/")]
@@ -304,11 +310,11 @@ class Builder:
         key = incremental.search_key(searchable, plan.fingerprints, language)
         kept = self.store.search_files(key)
         if kept:
-            files = [*kept, *engine_files(language)]
+            files = kept
         else:
             pages = ((url, stage.read(urls.output_path(url))) for url in searchable)
             files = search_bundle(pages, language)
-            self.store.put_search_files(key, data_files(files))
+            self.store.put_search_files(key, files)
         for path, data in files:
             stage.put(path, data)
 
@@ -364,7 +370,8 @@ class Builder:
             files=len(stage.expected), seconds=time.perf_counter() - started)
 
 
-def _reread_story(path: Path, cache: ParseCache, site: Site, old: Exemplar) -> Exemplar | None:
+def _reread_story(path: Path, cache: ParseCache, site: Site, old: Exemplar,
+                  known: frozenset[str]) -> Exemplar | None:
     """An exemplar read again after its story changed; None when more than the story did."""
     try:
         source = read_markdown_file(path, cache)
@@ -377,6 +384,8 @@ def _reread_story(path: Path, cache: ParseCache, site: Site, old: Exemplar) -> E
     exemplar = to_exemplar(source, standards, site.levels, found)
     if found or exemplar is None or exemplar.slug != old.slug:
         return None
+    if check_text(path, exemplar.body, exemplar.body_line, urls.exemplar(exemplar.slug), known):
+        return None  # a broken link: the full path reports it
     return exemplar
 
 

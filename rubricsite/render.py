@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, urlpolicy, urls
+from . import __version__, links, urlpolicy, urls
 from .errors import ContentError, Problems
 from .load import BUILTIN
 from .markup import MarkupCache, MarkupError
@@ -97,8 +97,12 @@ def render_one(env: jinja2.Environment, page: Page, shared: Mapping[str, object]
     """One page's bytes; links inside it are relative to the page's own URL."""
     base = shared["config"].base_url  # type: ignore[attr-defined]
     is_404 = page.url == urls.NOT_FOUND
+    known: frozenset[str] | None = shared.get("site_paths")  # type: ignore[assignment]
 
     def rel(target: str) -> str:
+        if known is not None and not links.rel_target_known(target, known):
+            error = links.template_link_error(target, page.url, known)
+            shared.setdefault("broken_links", {})[error.sort_key()] = error  # type: ignore[attr-defined]
         # a host serves 404.html at any depth, so its links carry the base path (see DESIGN.md)
         if is_404:
             return urls.absolute_url(target, base) if base else target
@@ -162,6 +166,7 @@ def _render_chunk(bounds: tuple[int, int]) -> Rendered:
             files[page.url] = render_one(env, page, shared)
         except Exception as exc:
             errors.append(_template_error(exc, page))
+    errors.extend(shared.pop("broken_links", {}).values())  # type: ignore[attr-defined]
     # hand back only this chunk's new Markdown: a worker draws many chunks, and sending all it
     # ever rendered with each one made the traffic grow with the square of the chunk count
     new, markup.new = markup.new, {}

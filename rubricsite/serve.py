@@ -30,7 +30,7 @@ from tornado.ioloop import IOLoop
 
 from .errors import ContentError, format_errors
 from .pipeline import Builder, BuildReport
-from .search_index import BUNDLE, SearchIndexError, search_bundle
+from .search_index import BUNDLE, ENTRY, SearchIndexError, search_bundle
 from .terminal import printable, shown_path
 from .write import PREFIX, OutputRefused, check_output
 
@@ -367,7 +367,7 @@ def serve(root: Path, output: Path, host: str, port: int) -> int:
     preview = _Preview(root, output)
     report = preview.build()
     preview.builder.warm()  # so that the first edit is as quick as the next ones
-    if report is not None and report.ok and not (output / BUNDLE / "pagefind-entry.json").is_file():
+    if report is not None and report.ok and not (output / BUNDLE / ENTRY).is_file():
         preview.builder.index_stale = True  # made in the background once the server is up
     watcher = _Watcher(root, output, preview.on_change)
     server = Server(watcher=watcher)

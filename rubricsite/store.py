@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, urls
 
 STORE_VERSION = 1
 FILE_NAME = "store.sqlite"
@@ -39,7 +39,8 @@ _TABLES = {
     "markup": "CREATE TABLE markup (key TEXT PRIMARY KEY, html TEXT NOT NULL)",
     "search": "CREATE TABLE search (path TEXT PRIMARY KEY, data BLOB NOT NULL)",
 }
-_SEARCH_PATH = re.compile(r"^pagefind/(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
+_SEARCH_PATH = re.compile(rf"^{re.escape(urls.SEARCH_BUNDLE.strip('/'))}/"
+                          r"(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
 
 Stats = dict[str, tuple[int, int]]
 

@@ -1,8 +1,7 @@
-"""The search index (Pagefind) and the data the browser features read from the built HTML."""
+"""The search index and the data the browser features read from the built HTML."""
 
 from __future__ import annotations
 
-import gzip
 import json
 from pathlib import Path
 
@@ -22,12 +21,11 @@ SEARCHED = {  # the minimal site: 1 exemplar, 2 theme pages, 2 x 4 indicator pag
 
 
 def indexed(output: Path) -> dict[str, tuple[str, str, str]]:
-    """Every page in the bundle: URL -> (type, code, title), read from Pagefind's fragments."""
+    """Every page in the index: URL -> (type, code, title), read from its page files."""
     pages = {}
-    for path in (output / "pagefind" / "fragment").iterdir():
-        record = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-        meta = record["meta"]
-        pages[record["url"]] = (meta["type"], meta["code"], meta["title"])
+    for path in (output / "search-index" / "pages").iterdir():
+        for url, title, kind, code, _text in json.loads(path.read_text(encoding="utf-8")):
+            pages[url] = (kind, code, title)
     return pages
 
 
@@ -38,15 +36,15 @@ def index_later(builder: Builder) -> None:
 
 
 def bundle(output: Path) -> dict[str, bytes]:
-    folder = output / "pagefind"
+    folder = output / "search-index"
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_only_exemplars_indicators_and_themes_are_indexed(make_site, build):
     out = build(make_site())
     assert indexed(out) == SEARCHED
-    assert (out / "pagefind" / "pagefind.js").is_file()
-    assert not list((out / "pagefind").glob("pagefind-ui*"))  # the site draws its own results
+    entry = json.loads((out / "search-index" / "index.json").read_text())
+    assert entry["pages"] == len(SEARCHED)
 
 
 def test_unchanged_site_keeps_its_bundle_and_a_change_remakes_it(make_site, build, build_report):
@@ -54,7 +52,7 @@ def test_unchanged_site_keeps_its_bundle_and_a_change_remakes_it(make_site, buil
     out = build(root)
     before = bundle(out)
     report = build_report(root, out)
-    assert not [f for f in report.changed if f.startswith("pagefind/")]
+    assert not [f for f in report.changed if f.startswith("search-index/")]
     (root / "content/exemplars/reading-buddies.md").write_text(
         exemplar(title="Reading partners", region="Ontario"), encoding="utf-8")
     build(root, out)
@@ -68,7 +66,7 @@ def test_search_false_keeps_the_last_bundle_and_serve_remakes_it_later(make_site
     out = tmp_path / "out"
     builder = Builder(root, out)
     assert builder.build(search=False).ok
-    assert not (out / "pagefind").exists()
+    assert not (out / "search-index").exists()
     index_later(builder)
     assert indexed(out) == SEARCHED
     made_alone = bundle(out)
@@ -84,24 +82,48 @@ def test_search_false_keeps_the_last_bundle_and_serve_remakes_it_later(make_site
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no leftovers
 
 
-def test_a_rebuild_cuts_shards_as_a_clean_build_does(make_site, build, monkeypatch):
-    monkeypatch.setattr(search_index, "SHARD_SIZE", 3)
+def test_a_rebuild_numbers_pages_as_a_clean_build_does(make_site, build, monkeypatch):
+    monkeypatch.setattr(search_index, "PAGES_PER_FILE", 3)
     root = make_site()
     out = build(root)
-    # sorts before every other searchable URL, so each shard's pages move along by one
+    # sorts before every other searchable URL, so every page moves along by one
     (root / "content/exemplars/aardvark-club.md").write_text(
         exemplar(title="Aardvark club"), encoding="utf-8")
     build(root, out)
     fresh = build(root, root.parent / "fresh", use_cache=False)
     assert bundle(out) == bundle(fresh)
-    shards = json.loads((out / "pagefind" / "shards.json").read_text())
-    assert shards == ["shards/1/", "shards/2/", "shards/3/"]  # 11 + 1 pages, 3 a shard
-    assert not (out / "pagefind" / "shards" / "1" / "pagefind.js").exists()
+    assert sorted(p.name for p in (out / "search-index" / "pages").iterdir()) == [
+        f"{n}.json" for n in range(4)]  # 11 + 1 pages, 3 a file
     builder = Builder(root, out)
     assert builder.build(search=False).ok
-    index_later(builder)  # as serve remakes it: the same shards
+    index_later(builder)  # as serve remakes it: the same files
     builder.close()
     assert bundle(out) == bundle(fresh)
+
+
+def test_every_marked_word_is_a_term_and_the_story_a_record(make_site, build):
+    out = build(make_site({"content/exemplars/maker-night.md": exemplar(
+        title="Maker night", theme="design", level="leading", region="Nova Scotia",
+        grades=["4-6"], tags=["Maker Space"], body="Students' *robots* at Québec's fair.\n")}))
+    page = (out / "exemplars" / "maker-night" / "index.html").read_text(encoding="utf-8")
+    record = search_index.page_record("/exemplars/maker-night/", page)
+    assert record is not None and record.meta == {
+        "type": "exemplar", "code": "B4", "title": "Maker night"}
+    lines = record.text.split("\n")
+    assert "Maker night" in lines and "Nova Scotia" in lines and "4-6" in lines
+    assert "Students\u2019 robots at Qu\u00e9bec\u2019s fair." in lines  # a sentence, for snippets
+    assert "Skip to content" not in record.text  # only what the page marks
+    words = set()
+    for path in (out / "search-index" / "terms").iterdir():
+        words.update(json.loads(path.read_text(encoding="utf-8")))
+    assert {"maker", "night", "nova", "scotia", "4", "6", "space", "robot", "quebec"} <= words
+
+
+def test_words_are_folded_and_plurals_stemmed():
+    assert search_index.terms("Québec's LIBRARIES, classes & boxes; K-3") == [
+        "quebec", "s", "library", "class", "box", "k", "3"]
+    assert search_index.terms("its bus analysis partnerships") == [
+        "its", "bus", "analysis", "partnership"]
 
 
 def test_exemplar_cards_carry_filter_ids(make_site, build):

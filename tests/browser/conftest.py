@@ -101,9 +101,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 @pytest.fixture(scope="session")
 def served_in_shards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The default site with its search index cut into shards of 8 pages, as a large site's is."""
+    """The default site with its search index's pages in files of 3, so results span many."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search_index, "SHARD_SIZE", 8)
+        patch.setattr(search_index, "PAGES_PER_FILE", 3)
         with _serving(tmp_path_factory.mktemp("browser-site-sharded") / "out") as site:
             patch.undo()
             yield site

@@ -58,7 +58,7 @@ PAGES: dict[str, tuple[str, Callable | None]] = {
 
 def _content_pages(output: Path) -> list[str]:
     """about/, contribute/ and any other page from content/pages, when the site has them."""
-    known = {"assess", "assets", "data", "exemplars", "pagefind", "search", "tags", STANDARD}
+    known = {"assess", "assets", "data", "exemplars", "search-index", "search", "tags", STANDARD}
     return sorted(f"{d.name}/" for d in output.iterdir()
                   if d.is_dir() and d.name not in known and (d / "index.html").is_file())
 

@@ -1,6 +1,7 @@
-// Search page: queries the Pagefind bundle (written at build time by search_index.py) and draws
-// results as plain links with their page type, cell code and a snippet. Only the search page loads
-// this file; without JavaScript the page says so and links to the exemplars index.
+// Search page: queries the site's search index (written at build time by search_index.py, read by
+// search-engine.js) and draws results as plain links with their page type, cell code and a
+// snippet. Only the search page loads this file; without JavaScript the page says so and links to
+// the exemplars index.
 "use strict";
 
 (() => {
@@ -14,29 +15,22 @@
   const PAGE_SIZE = 20;
   const TYPES = { exemplar: "Exemplar", indicator: "Indicator", theme: "Theme" };
 
-  // The bundle and site root are given relative to this page, so the site works under any path
-  // prefix (/district/llc/) without knowing it; Pagefind's result URLs start at the site root.
-  const bundleUrl = new URL(root.dataset.bundle, document.baseURI).href;
+  // The engine, its index and the site root are given relative to this page, so the site works
+  // under any path prefix (/district/llc/) without knowing it; result URLs start at the site root.
+  const engineUrl = new URL(root.dataset.engine, document.baseURI).href;
+  const indexUrl = new URL(root.dataset.index, document.baseURI).href;
   const siteRoot = new URL(root.dataset.siteRoot, document.baseURI).pathname;
 
-  let engine = null; // the imported pagefind.js module, once loaded
+  let engine = null; // the imported search-engine.js module, once loaded
   let latest = 0; // the number of the newest query: older answers are dropped
   let timer = 0;
 
   async function load() {
     if (!engine) {
-      engine = import(bundleUrl).then(async (pagefind) => {
-        const options = { baseUrl: siteRoot, excerptLength: 24 };
-        await pagefind.options(options);
-        await pagefind.init();
-        // a large site is indexed in shards (search_index.py), merged here into one search
-        const listing = await fetch(new URL("shards.json", bundleUrl)).catch(() => null);
-        if (listing && listing.ok) {
-          for (const folder of await listing.json()) {
-            await pagefind.mergeIndex(new URL(folder, bundleUrl).href, options);
-          }
-        }
-        return pagefind;
+      engine = import(engineUrl).then(async (search) => {
+        await search.options({ index: indexUrl, baseUrl: siteRoot, excerptLength: 24 });
+        await search.init();
+        return search;
       });
     }
     return engine;
@@ -46,7 +40,7 @@
     status.textContent = text;
   }
 
-  // Pagefind marks matches with <mark>; keep only text and those marks, never other markup.
+  // The engine marks matches with <mark>; keep only text and those marks, never other markup.
   function snippet(html) {
     const p = document.createElement("p");
     p.className = "result-excerpt";
@@ -117,9 +111,9 @@
       say("");
       return;
     }
-    let pagefind;
+    let search;
     try {
-      pagefind = await load();
+      search = await load();
     } catch (error) {
       fallback.hidden = false;
       say("Search could not load.");
@@ -127,7 +121,7 @@
       return;
     }
     const started = performance.now();
-    const found = await pagefind.search(text);
+    const found = await search.search(text);
     if (ticket !== latest || !found) return; // a newer query has already been asked
     list.replaceChildren();
     await showMore(found.results, 0, text);
