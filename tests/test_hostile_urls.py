@@ -81,12 +81,15 @@ def test_content_page_names_follow_the_slug_rule(make_site, tmp_path, name):
 
 def test_markdown_addresses_that_break_the_rule_are_dropped(make_site, build):
     story = "\n\n".join(f"[link {i}]({url}) ![img {i}]({url})" for i, url in
-                        enumerate(u for u in BAD_ADDRESSES if " " not in u and "\t" not in u))
-    story += '\n\n<a href="javascript:alert(1)">raw</a> <img src="x" onerror="alert(1)">' \
-             '\n\n[fine](../sample/) [web](https://example.org/)'
+                        # paths of this site that lead nowhere are the link check's errors
+                        enumerate(u for u in BAD_ADDRESSES if " " not in u and "\t" not in u
+                                  and not (u.startswith("/") and not u.startswith("//"))))
+    story += '\n\n<a href="javascript:alert(1)">raw</a> ' \
+             '<img src="https://example.org/x.png" onerror="alert(1)">' \
+             '\n\n[fine](../../sample/) [web](https://example.org/)'
     out = build(make_site({"content/exemplars/x.md": exemplar(story)}))
     addresses = _all_addresses(out)
-    assert "../sample/" in addresses and "https://example.org/" in addresses
+    assert "../../sample/" in addresses and "https://example.org/" in addresses
     assert [a for a in addresses if urlpolicy.problem(a, relative=True)] == []
     assert b"onerror" not in (out / "exemplars" / "x" / "index.html").read_bytes()
 
