@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -139,11 +140,17 @@ def resolve_cell(
             return None, problems.sorted()
         chosen = site.standard(standard)
     # the validator's own helpers, so `new` and `check` can never disagree about a name
-    theme_id = _theme_id(Doc(Path("--theme"), {}), (), theme, chosen, problems)
+    theme_id = _theme_id(Doc(Path("--theme"), {}), (), theme, chosen, problems, site.levels)
     level_id = _level_id(Doc(Path("--level"), {}), (), level, site.levels, problems)
     if problems:
-        return None, problems.sorted()
+        return None, [_as_options(e) for e in problems.sorted()]
     return CellKey(chosen.id, theme_id, level_id), []
+
+
+def _as_options(error: ContentError) -> ContentError:
+    """A fix written for a file (`theme: vision`) as the command line's (`--theme vision`)."""
+    hint = re.sub(r"\b(theme|level|standard): ", r"--\1 ", error.hint)
+    return ContentError(error.path, error.line, error.message, hint, error.key)
 
 
 def rubric_site(root: Path) -> tuple[Site, list[ContentError]]:

@@ -490,7 +490,7 @@ def _theme_id(doc: Doc, at: tuple, theme: str | None, standard: Standard, proble
         return None
     theme = theme.strip()
     for candidate in standard.themes:
-        if theme in (candidate.id, candidate.code) or theme.upper() == candidate.code.upper():
+        if theme.lower() == candidate.id or theme.upper() == candidate.code.upper():
             return candidate.id
     by_title = {slugify(t.title): t.id for t in standard.themes}
     line = doc.line_of(*at, "theme")

@@ -142,7 +142,7 @@ CASES = {
             "---\n"
             'title: "Co-teaching research"\n'
             "cells:\n"
-            "  - theme: Vision\n"  # 4: the title of a theme, not its id
+            "  - theme: Visoin\n"  # 4: a misspelt theme
             "    level: evolving\n"
             "  - theme: B\n"  # 6: its level is missing
             'summary: "A teacher and the teacher-librarian plan together."\n'

@@ -73,6 +73,11 @@ CASES = {
                       "(did you mean 'established'?)"),
     "a space after the phase, as a file allows": (
         dict(theme=" A", level="Established "), None),
+    "an id in capitals, as a file allows": (dict(theme="Vision ", level="LEADING"), None),
+    "a cell's code, told as options": (
+        dict(theme="A3", level="established"),
+        "error: option --theme: 'A3' is the code of a cell, not a theme "
+        "(write the theme and the phase apart: --theme vision and --level established)"),
     "phase without statements": (
         dict(theme="A", level="exploring"),
         "error: option --level: the Exploring phase has no statement, so no exemplars "

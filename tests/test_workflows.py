@@ -257,3 +257,16 @@ def test_every_script_is_valid_bash(path):
         if "run" in step:
             result = subprocess.run(["bash", "-n", "-c", step["run"]], capture_output=True, text=True)
             assert result.returncode == 0, result.stderr
+
+
+def test_pages_keeps_the_engine_cache_keyed_by_engine_version():
+    data = yaml.safe_load((WORKFLOWS / "pages.yml").read_text())
+    steps = data["jobs"]["build"]["steps"]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".cache/rubricsite"
+    assert "steps.engine.outputs.version" in cache["with"]["key"]
+    assert cache["with"]["restore-keys"] in cache["with"]["key"]  # the newest of that version
+    names = [s.get("name") or s.get("uses") for s in steps]
+    assert names.index("Engine version") < names.index(cache["uses"]) < names.index("Build")
+    build = next(s for s in steps if s.get("name") == "Build")
+    assert "--no-cache" not in build["run"]  # a warm build: only the output starts empty
