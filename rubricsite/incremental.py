@@ -3,7 +3,7 @@
 A page lists the *input keys* it is made from (`Page.inputs`, filled in by plan.py with the
 functions below): a file's path stands for its whole text, `meta_key(path)` for its front matter
 alone (what lists of exemplars show). Its *fingerprint* hashes those inputs' digests together
-with everything every page shares: the engine and library versions, the sanitiser's allowlist,
+with everything every page shares: the engine and library versions (engine_key), the sanitiser's allowlist,
 the settings, the templates and the assets (`shared_key`). A page is drawn again when its
 fingerprint differs from the one it was last drawn with, or its file is missing from the output;
 an incremental build therefore equals a clean one after any change to any of these.
@@ -29,9 +29,12 @@ from .safety import files_under
 
 ENGINE = Path(__file__).parent
 SITE_FOLDERS = ("site.yaml", "rubric", "content", "templates", "assets")
-# everything outside the site that shapes a page: a new engine, Jinja, Markdown or nh3 version,
-# or a new sanitiser allowlist (all in markup.SETTINGS_KEY) redraws every page
-ENGINE_KEY = repr((__version__, jinja2.__version__, markup.SETTINGS_KEY))
+
+
+def engine_key() -> str:
+    """Everything outside the site that shapes a page: a new engine, Jinja, Markdown or nh3
+    version, Markdown settings or sanitiser allowlist redraws every page."""
+    return repr((__version__, jinja2.__version__, markup.converter_key(), markup.sanitiser_key()))
 
 
 class Planned(Protocol):
@@ -99,7 +102,7 @@ def tree_digest(folders: Sequence[Path]) -> str:
 def shared_key(site: Site, output: Path, templates: str, assets: str) -> str:
     """What every page's fingerprint includes besides its own inputs."""
     settings = sorted((k, site.digests.get(k)) for k in site_inputs(site))
-    return _hash(repr((ENGINE_KEY, str(output), templates, assets, settings, site.config)))
+    return _hash(repr((engine_key(), str(output), templates, assets, settings, site.config)))
 
 
 def fingerprint(page: Planned, digests: Mapping[str, str], shared: str) -> str:
@@ -178,7 +181,7 @@ def output_stats(output: Path, files: Iterable[str]) -> Stats:
 
 def build_key(output: Path, base_url: str | None) -> str:
     """What must be the same for a no-op: the engine, the output folder and the base URL."""
-    return _hash(repr((ENGINE_KEY, str(output), base_url)))
+    return _hash(repr((engine_key(), str(output), base_url)))
 
 
 def unchanged(root: Path, output: Path, last_inputs: Stats, last_outputs: Stats) -> bool:

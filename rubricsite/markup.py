@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 
 import markdown
 import nh3
@@ -45,10 +46,17 @@ PAGE_IDS = frozenset({"main", "header-q", "grid", "grid-caption", "exemplars", "
                       "progression", "provocations", "resources-heading", "search"})
 
 
-SETTINGS_KEY = repr((sorted(PAGE_IDS), __version__, markdown.__version__, getattr(nh3, "__version__", ""),
-                     urlpolicy.SCHEMES, limits.NESTING, limits.PARAGRAPH_MARKS,
-                     EXTENSIONS, EXTENSION_CONFIGS, sorted(ALLOWED_TAGS),
-                     sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items())))
+def converter_key() -> str:
+    """What shapes converted Markdown: the stored conversions are kept under it."""
+    return repr((__version__, markdown.__version__, EXTENSIONS, EXTENSION_CONFIGS,
+                 TRIGGERS_CHECKED_WITH, limits.NESTING, limits.PARAGRAPH_MARKS))
+
+
+def sanitiser_key() -> str:
+    """What shapes sanitised HTML: the allowlist and nh3's version (part of every page's fingerprint)."""
+    return repr((importlib.metadata.version("nh3"), sorted(ALLOWED_TAGS), sorted(URL_SCHEMES),
+                 sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()), sorted(PAGE_IDS),
+                 urlpolicy.SCHEMES))
 
 
 class MarkupError(ValueError):
@@ -173,8 +181,10 @@ def to_html(source: str) -> str:
     return sanitise(convert(source))
 
 
-def cache_key(source: str) -> str:
-    return hashlib.blake2b((SETTINGS_KEY + "\0" + source).encode(), digest_size=20).hexdigest()
+def cache_key(source: str, converter: str | None = None) -> str:
+    """A conversion's key in the store: its source and converter_key()."""
+    text = f"{converter if converter is not None else converter_key()}\0{source}"
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
 class MarkupCache:
@@ -188,9 +198,10 @@ class MarkupCache:
         self.store = store
         self.memory: dict[str, str] = {}  # key -> sanitised HTML, made in this process
         self.new: dict[str, str] = {}  # key -> converted HTML not yet in the store
+        self.converter = converter_key()
 
     def html(self, source: str) -> str:
-        key = cache_key(source)
+        key = cache_key(source, self.converter)
         if key in self.memory:
             return self.memory[key]
         converted = self.store.markup(key)

@@ -81,8 +81,8 @@ def _site_files(source: Path, empty: bool, requirement: str) -> dict[Path, bytes
         title = "Our Learning Commons: See it in action"
         description = "Our growth rubric for school library learning commons, with exemplars."
     else:
-        files[Path(f"rubric/{REFERENCE_STANDARD}.yaml")] = (
-            source / f"rubric/{REFERENCE_STANDARD}.yaml").read_bytes()
+        for path in sorted((source / "rubric").glob("*.y*ml")):  # a fork's own standards too
+            files[path.relative_to(source)] = path.read_bytes()
         for path in sorted((source / "content").rglob("*.md")):
             files[path.relative_to(source)] = path.read_bytes()
         standard = REFERENCE_STANDARD

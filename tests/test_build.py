@@ -29,8 +29,15 @@ def test_failed_build_leaves_last_good_site_untouched(make_site, build, build_re
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no stage left
 
 
-def test_files_readable_by_any_static_host(make_site, build):
-    out = build(make_site())
+def test_files_readable_by_any_static_host_whatever_the_umask(make_site, build):
+    root = make_site()
+    old = os.umask(0o077)
+    try:
+        out = build(root)
+        (root / "content/exemplars/reading-buddies.md").write_text(exemplar(title="New"), "utf-8")
+        build(root)  # an incremental build: new files beside hard links to kept ones
+    finally:
+        os.umask(old)
     for path in [out, *out.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o755 if path.is_dir() else 0o644), path
@@ -42,16 +49,6 @@ def test_two_builds_are_byte_identical(make_site, build, tmp_path):
     second = snapshot(build(root, tmp_path / "b", use_cache=False))
     assert first == second
     assert "sitemap.xml" in first and "feed.xml" in first
-
-
-def test_unchanged_files_are_not_rewritten(make_site, build_report):
-    root = make_site()
-    out = root.parent / "out"
-    build_report(root, out)
-    times = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
-    report = build_report(root, out)
-    assert report.ok and report.rendered == [] and report.changed == []
-    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == times
 
 
 def test_summary_counts_the_pages_that_changed(make_site, build_report):
@@ -78,15 +75,6 @@ def test_pages_drawn_by_worker_processes_equal_those_drawn_in_one(make_site, bui
     cold = snapshot(build(root, root.parent / "cold"))  # workers fill the Markdown cache
     warm = snapshot(build(root, root.parent / "warm"))  # and read it back
     assert cold == alone and warm == alone
-
-
-def test_stale_pages_are_removed(make_site, build):
-    root = make_site({"content/exemplars/maker-night.md": exemplar(title="Maker night")})
-    out = build(root)
-    assert (out / "exemplars/maker-night/index.html").is_file()
-    (root / "content/exemplars/maker-night.md").unlink()
-    build(root)
-    assert not (out / "exemplars/maker-night").exists()
 
 
 def test_a_file_no_build_wrote_stops_even_a_clean_build(make_site, build, capsys):

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, SITES
+from conftest import LEADING, PROJECT, SITES
 
 from rubricsite.cli import main
 from rubricsite.pipeline import build_site, check_site
@@ -25,16 +25,25 @@ def git(cwd: Path, *args: str) -> str:
     return result.stdout
 
 
+SITE_OWNED = ("site.yaml", "rubric/", "content/", "templates/", "assets/", "schema/",
+              "CONTRIBUTING.md", ".github/ISSUE_TEMPLATE/")
+
+
 def _upstream(tmp_path: Path) -> Path:
-    """This repository's tracked files as they are now, committed in a repository of their own."""
+    """This repository's engine files with the Leading Learning fixture as its site (not this
+    checkout's site, which a fork has changed), committed in a repository of their own."""
     files = subprocess.run(["git", "ls-files", "-z"], cwd=PROJECT, capture_output=True, text=True,
                            check=True).stdout.split("\0")
     upstream = tmp_path / "upstream"
+    shutil.copytree(LEADING, upstream)
     for rel in filter(None, files):
+        if rel.startswith(SITE_OWNED):
+            continue
         source = PROJECT / rel
         if source.is_file() and not source.is_symlink():
             (upstream / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, upstream / rel)
+    assert main(["sync", "--root", str(upstream)]) == 0
     git(upstream, "init", "-q")
     git(upstream, "add", "-A")
     git(upstream, "commit", "-q", "-m", "upstream")

@@ -7,12 +7,16 @@ through one Builder kept alive and told which files changed (what serve does).
 
 from __future__ import annotations
 
+import importlib.metadata
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
+import markdown
 import pytest
 from conftest import exemplar
 
+from rubricsite import markup
 from rubricsite.pipeline import Builder, build_site
 
 EXEMPLARS = {
@@ -204,4 +208,51 @@ def test_full_build_from_warm_cache_into_empty_output_equals_clean_build(make_si
     assert set(report.rendered) == EVERY_PAGE
     assert snapshot(out) == removed
     build_site(root, tmp_path / "clean", use_cache=False)
+    assert snapshot(out) == snapshot(tmp_path / "clean")
+
+
+def _drop_emphasis(monkeypatch) -> None:
+    monkeypatch.setattr(markup, "ALLOWED_TAGS", markup.ALLOWED_TAGS - {"em"})
+
+
+def _new_markdown(monkeypatch) -> None:
+    monkeypatch.setattr(markdown, "__version__", markdown.__version__ + ".post1")
+
+
+def _new_nh3(monkeypatch) -> None:
+    real = importlib.metadata.version
+    monkeypatch.setattr(importlib.metadata, "version",
+                        lambda name: real(name) + ".post1" if name == "nh3" else real(name))
+
+
+def _new_jinja(monkeypatch) -> None:
+    monkeypatch.setattr(jinja2, "__version__", jinja2.__version__ + ".post1")
+
+
+@pytest.mark.parametrize("change", [_drop_emphasis, _new_markdown, _new_nh3, _new_jinja],
+                         ids=["sanitiser allowlist", "Markdown version", "nh3 version",
+                              "Jinja version"])
+def test_an_engine_or_library_change_redraws_every_page(make_site, tmp_path, monkeypatch, change):
+    story = "## What it shows\n\nA story with *emphasis*.\n"
+    root = make_site({**EXEMPLARS, "content/exemplars/reading-buddies.md": exemplar(
+        title="Reading buddies", body=story)}).resolve()
+    out = tmp_path / "out"
+    assert build_site(root, out).ok
+    change(monkeypatch)
+    report = build_site(root, out)
+    assert report.ok and set(report.rendered) == EVERY_PAGE
+    assert build_site(root, tmp_path / "clean", use_cache=False).ok
+    assert snapshot(out) == snapshot(tmp_path / "clean")
+    if change is _drop_emphasis:
+        assert b"<em>" not in (out / "exemplars/reading-buddies/index.html").read_bytes()
+
+
+def test_a_new_base_url_redraws_every_page(make_site, tmp_path):
+    root = make_site(EXEMPLARS).resolve()
+    out = tmp_path / "out"
+    assert build_site(root, out, search=False).ok
+    report = build_site(root, out, search=False, base_url="https://example.org/llc/")
+    assert set(report.rendered) == EVERY_PAGE
+    assert build_site(root, tmp_path / "clean", search=False, use_cache=False,
+                      base_url="https://example.org/llc/").ok
     assert snapshot(out) == snapshot(tmp_path / "clean")

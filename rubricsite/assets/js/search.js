@@ -62,7 +62,8 @@
     li.className = "search-result";
     const heading = document.createElement("h2");
     const link = document.createElement("a");
-    link.href = data.url;
+    // the index holds paths of this site only; anything else (javascript:, another host) is no link
+    link.href = /^\/(?!\/)/.test(data.url) ? data.url : "#";
     link.textContent = data.meta.title || data.url;
     heading.append(link);
     const meta = document.createElement("p");

@@ -1,0 +1,130 @@
+"""The store kept between builds is data, not code: whatever is planted, damaged or foreign in
+.cache/, a build either equals a clean one or is only slower (issue 9, item 3)."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import exemplar
+
+from rubricsite.pipeline import build_site
+from rubricsite.search_index import BUNDLE
+from rubricsite.store import FILE_NAME, Store, cache_dir
+
+STORY = "## What it shows\n\nA story with *emphasis* and a [link](https://example.org/).\n"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(make_site) -> Path:
+    return make_site({"content/exemplars/reading-buddies.md": exemplar(
+        title="Reading buddies", body=STORY, tags=["reading"])})
+
+
+def _clean(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    out = tmp_path / "clean"
+    assert build_site(root, out, use_cache=False).ok
+    return snapshot(out)
+
+
+class _Payload:
+    """Unpickling this would create a file: proof that a pickle ran."""
+
+    def __init__(self, proof: Path) -> None:
+        self.proof = proof
+
+    def __reduce__(self):
+        return (Path.write_text, (self.proof, "a cached pickle ran"))
+
+
+def test_a_planted_pickle_is_never_loaded(site, tmp_path):
+    proof = tmp_path / "proof.txt"
+    cache = cache_dir(site)
+    for rel in ("state.pickle", "manifest.pickle", "search/0123.pickle", "store.pickle"):
+        (cache / rel).parent.mkdir(parents=True, exist_ok=True)
+        (cache / rel).write_bytes(pickle.dumps(_Payload(proof)))
+    assert build_site(site, tmp_path / "out").ok
+    assert build_site(site, tmp_path / "out").ok
+    assert not proof.exists()
+    assert snapshot(tmp_path / "out") == _clean(site, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "foreign table", "trigger",
+                                    "other version", "wrong types"])
+def test_a_damaged_or_foreign_store_gives_the_clean_build(site, tmp_path, damage):
+    out = tmp_path / "out"
+    assert build_site(site, out).ok
+    store = cache_dir(site) / FILE_NAME
+    data = store.read_bytes()
+    if damage == "garbage":
+        store.write_bytes(b"\x00not a database at all" * 100)
+    elif damage == "truncated":
+        store.write_bytes(data[: len(data) // 3])
+    elif damage == "empty":
+        store.write_bytes(b"")
+    else:
+        with sqlite3.connect(store) as db:
+            if damage == "foreign table":
+                db.execute("CREATE TABLE extra (x)")
+            elif damage == "trigger":
+                db.execute("CREATE TRIGGER t AFTER INSERT ON pages BEGIN DELETE FROM markup; END")
+            elif damage == "other version":
+                db.execute("UPDATE meta SET value = '0 0.0' WHERE name = 'version'")
+            else:
+                db.execute("UPDATE pages SET fingerprint = 7")
+                db.execute("UPDATE parsed SET data = '{\"data\": [1, 2'")
+                db.execute("UPDATE meta SET value = '[]' WHERE name = 'build'")
+        db.close()
+    shutil.rmtree(out)
+    report = build_site(site, out)
+    assert report.ok
+    assert snapshot(out) == _clean(site, tmp_path)
+    assert build_site(site, out).changed == []  # and the store works again
+
+
+def test_a_crafted_parse_row_cannot_add_markup(site, tmp_path):
+    out = tmp_path / "out"
+    assert build_site(site, out).ok
+    store = cache_dir(site) / FILE_NAME
+    with sqlite3.connect(store) as db:
+        (data,) = db.execute("SELECT data FROM parsed WHERE path LIKE '%reading-buddies.md'").fetchone()
+        crafted = data.replace("A story with", "<script>alert(1)</script><img src=x onerror=alert(1)>")
+        db.execute("UPDATE parsed SET data = ? WHERE path LIKE '%reading-buddies.md'", (crafted,))
+    db.close()
+    shutil.rmtree(out)
+    assert build_site(site, out).ok
+    html = (out / "exemplars/reading-buddies/index.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "onerror" not in html
+
+
+def test_stored_search_files_never_leave_the_index_folder(site, tmp_path):
+    out = tmp_path / "out"
+    assert build_site(site, out).ok
+    store = cache_dir(site) / FILE_NAME
+    with sqlite3.connect(store) as db:
+        for path in (f"{BUNDLE}/../../escaped.txt", "escaped.txt", f"{BUNDLE}/a/../../escaped.txt"):
+            db.execute("INSERT INTO search VALUES (?, ?)", (path, b"x"))
+    db.close()
+    shutil.rmtree(out)
+    assert build_site(site, out).ok
+    assert not list(tmp_path.rglob("escaped.txt")) and not list(site.rglob("escaped.txt"))
+    assert snapshot(out) == _clean(site, tmp_path)
+
+
+def test_the_store_holds_plain_data_only(site, tmp_path):
+    assert build_site(site, tmp_path / "out").ok
+    files = sorted(p.relative_to(cache_dir(site)).as_posix()
+                   for p in cache_dir(site).rglob("*") if p.is_file())
+    assert files == [FILE_NAME]
+    store = Store(cache_dir(site))
+    (row,) = [r for path, r in store.parsed().items() if path.endswith("reading-buddies.md")]
+    assert row[1].startswith("{")  # JSON text
+    store.close()

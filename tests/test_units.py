@@ -1,0 +1,134 @@
+"""Unit tests of small stages: addresses (urls.py), citations (render.citation), and the line
+marks YAML parsing keeps (load.parse_yaml), each without building a site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rubricsite import urls
+from rubricsite.errors import ContentError
+from rubricsite.load import parse_yaml, split_front_matter
+from rubricsite.model import CellKey, Resource
+from rubricsite.render import citation
+
+# --- urls -----------------------------------------------------------------------------------------
+
+
+def test_every_page_has_a_directory_url_and_an_index_file():
+    key = CellKey("collaborative-engagement", "vision-for-learning", "established")
+    assert urls.cell(key) == "/collaborative-engagement/vision-for-learning/established/"
+    assert urls.theme(key.standard, key.theme) == "/collaborative-engagement/vision-for-learning/"
+    assert urls.standard(key.standard) == "/collaborative-engagement/"
+    assert urls.exemplar("maker-night") == "/exemplars/maker-night/"
+    assert urls.tag("student-voice") == "/tags/student-voice/"
+    assert urls.content_page("about") == "/about/"
+    assert urls.output_path(urls.cell(key)) == \
+        "collaborative-engagement/vision-for-learning/established/index.html"
+    assert urls.output_path(urls.HOME) == "index.html"
+    assert urls.output_path(urls.NOT_FOUND) == "404.html"
+    assert urls.output_path(urls.asset("js/grid.js")) == "assets/js/grid.js"
+    assert urls.output_path(urls.search_file("index.json")) == "search-index/index.json"
+    assert urls.site_file("assets/logo.svg") == "/assets/logo.svg"
+    assert urls.site_relative(urls.exemplar("x")) == "exemplars/x/"
+
+
+@pytest.mark.parametrize(("target", "source", "link"), [
+    ("/", "/", "./"),
+    ("/exemplars/", "/", "exemplars/"),
+    ("/", "/exemplars/x/", "../../"),
+    ("/exemplars/y/", "/exemplars/x/", "../y/"),
+    ("/exemplars/x/", "/exemplars/x/", "./"),
+    ("/assets/site.css", "/a/b/c/", "../../../assets/site.css"),
+    ("/a/#grid", "/b/", "../a/#grid"),
+    ("#main", "/a/", "#main"),
+    ("/feed.xml", "/404.html", "feed.xml"),
+])
+def test_relative_links_need_no_prefix(target, source, link):
+    assert urls.relative_url(target, source) == link
+
+
+def test_relative_links_resolve_to_the_target_under_any_prefix():
+    import posixpath
+
+    for prefix in ("/", "/llc/", "/district/site/"):
+        for target, source in (("/a/b/", "/c/"), ("/", "/x/y/z/"), ("/feed.xml", "/t/")):
+            here = prefix + source.lstrip("/")
+            joined = posixpath.normpath(posixpath.join(here, urls.relative_url(target, source)))
+            assert joined.rstrip("/") == (prefix + target.lstrip("/")).rstrip("/")
+
+
+def test_absolute_urls_only_with_a_base():
+    assert urls.absolute_url("/feed.xml", "https://example.org/llc/") == \
+        "https://example.org/llc/feed.xml"
+    assert urls.absolute_url("/feed.xml", "") == "/feed.xml"
+
+
+# --- citations --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("resource", "text"), [
+    (Resource("Leading Learning", "Canadian Library Association", 2014, "https://example.org/ll",
+              "PDF"),
+     'Canadian Library Association. (2014). <cite>Leading Learning</cite> [PDF]. '
+     '<a href="https://example.org/ll">https://example.org/ll</a>'),
+    (Resource("Why libraries?", "Doe, J."), "Doe, J. (n.d.). <cite>Why libraries?</cite>"),
+    (Resource("A report", year=2020, kind="blog post"),
+     "<cite>A report</cite> [Blog post]. (2020)."),
+    (Resource("Plain"), "<cite>Plain</cite>. (n.d.)."),
+    (Resource("<b>Bold</b> & co", "A <i>person</i>"),
+     "A &lt;i&gt;person&lt;/i&gt;. (n.d.). <cite>&lt;b&gt;Bold&lt;/b&gt; &amp; co</cite>."),
+])
+def test_citations_are_apa_shaped_and_escaped(resource, text):
+    assert str(citation(resource)) == text
+
+
+# --- YAML line marks ----------------------------------------------------------------------------
+
+
+def test_every_key_and_item_keeps_its_line():
+    text = ("title: A\n"
+            "cells:\n"
+            "  - theme: vision\n"
+            "    level: emerging\n"
+            "  - {theme: design, level: leading}\n"
+            "resources:\n"
+            "  - title: R\n"
+            "    url: https://example.org/\n")
+    doc = parse_yaml(Path("x.md"), text, first_line=2)
+    assert doc.line_of("title") == 2
+    assert doc.line_of("cells", 0, "level") == 5
+    assert doc.line_of("cells", 1, "theme") == 6
+    assert doc.line_of("resources", 0, "url") == 9
+    assert doc.line_of("resources", 0, "missing") == 8  # the deepest known key on the path
+    assert doc.line_of("nothing") == 2  # the document's first line
+
+
+def test_front_matter_lines_count_from_the_file_and_the_body_line_follows():
+    text = "---\ntitle: A\nsummary: B\n---\n\nThe story.\n"
+    meta, body, body_line, _ = split_front_matter(Path("x.md"), text)
+    assert meta.line_of("summary") == 3
+    assert body_line == 5 and body.strip() == "The story."
+
+
+def test_broken_yaml_names_its_line():
+    with pytest.raises(ContentError) as raised:
+        parse_yaml(Path("x.yaml"), "a: 1\nb: [2\nc: 3\n")
+    assert raised.value.line in (2, 3, 4)
+    with pytest.raises(ContentError) as twice:
+        parse_yaml(Path("x.yaml"), "a: 1\nb: 2\na: 3\n")
+    assert twice.value.line == 3
+
+
+# --- the README's module map ---------------------------------------------------------------------
+
+
+def test_the_readme_module_map_lists_every_module_and_no_other():
+    from conftest import PROJECT
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## How it works", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    listed = {line.split()[0] for line in block.splitlines() if line[:1].isalpha()}
+    modules = {p.name for p in (PROJECT / "rubricsite").glob("*.py") if p.name != "__init__.py"}
+    assert listed == modules
