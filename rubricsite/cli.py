@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import format_errors
+from .terminal import printable
 from .write import OutputRefused
 
 # 3: the system refused (disk full, read-only, permission denied), named with its path and cause
@@ -106,7 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_errors(errors, fmt: str, root: Path, line_links: str = "") -> None:
-    print(format_errors(errors, fmt, root, line_links),
+    text = format_errors(errors, fmt, root, line_links)  # json escapes control characters itself
+    print(text if fmt == "json" else printable(text),
           file=sys.stdout if fmt != "text" else sys.stderr)
     if fmt == "text":
         noun = "problem" if len(errors) == 1 else "problems"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,10 +76,11 @@ class ContentError(Exception):
 
 def _shown(path: Path, root: Path | None) -> str:
     if root is not None:
-        try:
-            return Path(path).resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        # the path as written, not where a symbolic link leads (that may be outside, or a loop)
+        for mine, base in ((Path(os.path.abspath(path)), Path(os.path.abspath(root))),
+                           (Path(os.path.abspath(path)), root.resolve())):
+            if mine.is_relative_to(base):
+                return mine.relative_to(base).as_posix()
     return Path(path).as_posix()
 
 

@@ -25,6 +25,7 @@ import jinja2
 
 from . import __version__, markup, search_index
 from .model import Exemplar, Site
+from .safety import files_under
 
 ENGINE = Path(__file__).parent
 SITE_FOLDERS = ("site.yaml", "rubric", "content", "templates", "assets")
@@ -91,7 +92,7 @@ def tree_digest(folders: Sequence[Path]) -> str:
     """One hash of every file's name and bytes under the folders: changes when any of them does."""
     h = hashlib.blake2b(digest_size=16)
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for path in files_under(folder, folder.parent):  # a link out is neither read nor hashed
             h.update(f"{path.relative_to(folder)}\0".encode())
             h.update(path.read_bytes())
             h.update(b"\0")

@@ -4,7 +4,7 @@
 and fields.py (its help texts); `convert_issue` reads the Markdown GitHub renders from a filled-in
 form (`### <label>`, then the answer, `_No response_` for none) and returns the exemplar file, checked
 by the same validator as `check`. Every answer is hostile input: it only ever reaches YAML through
-`yaml.safe_dump`, the file name comes from `slugify`, and control characters are dropped.
+`yaml.safe_dump`, the file name comes from `ascii_slug`, and control characters are dropped.
 
 Regenerate the committed form after changing the rubric: rubricsite sync (make sync)
 """
@@ -24,6 +24,7 @@ from . import fields, wording
 from .errors import ContentError, Problems, closest
 from .load import SourceFile, digest, split_front_matter
 from .model import Site
+from .safety import strip_hidden
 from .scaffold import ISSUE_FORM, SCHEMA_COMMENT, exemplar_slug, rubric_site
 from .validate import to_exemplar
 
@@ -32,8 +33,6 @@ LABEL = "exemplar"  # the form applies it; .github/workflows/import-issue.yml ru
 NO_RESPONSE = "_No response_"
 LICENCE_TEXT = ("I wrote the summary and story in my own words, and I agree to share them under "
                 "CC BY-NC 4.0, the licence of the rubric.")
-# bidirectional overrides can make text read differently from what it is (CVE-2021-42574)
-_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _RESOURCE = fields.RESOURCE.fields
 
 
@@ -151,8 +150,7 @@ def issue_form_yaml(site: Site) -> str:
 def clean(text: str, multiline: bool = False) -> str:
     """An answer without control or bidi-override characters; one line unless multiline."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = "".join(c for c in text.translate(_BIDI)
-                   if c in "\n\t" or unicodedata.category(c) != "Cc")
+    text = strip_hidden(text)  # the characters `check` refuses in a hand-written file
     if not multiline:
         return " ".join(text.split())
     return "\n".join(line.rstrip() for line in text.strip("\n").split("\n")).strip()

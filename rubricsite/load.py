@@ -12,9 +12,11 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from . import limits
 from .errors import ContentError, Problems
 from .frontmatter import end_of_fields, looks_like_a_field, reread
 from .incremental import file_key, meta_key
+from .safety import check_folders, checked_file, hidden_character, site_files
 from .wording import yaml_problem
 
 try:  # libyaml keeps line marks through compose and is several times faster
@@ -85,8 +87,9 @@ class Sources:
 
 
 def read_text(path: Path) -> str:
-    """A file's text; raises ContentError naming the line when it is not UTF-8."""
-    raw = path.read_bytes()
+    """A file's text; raises ContentError naming the line when it is not UTF-8, is too large,
+    or holds a character that hides what the text says (see safety.HIDDEN)."""
+    raw = limits.read_bounded(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -94,7 +97,12 @@ def read_text(path: Path) -> str:
         raise ContentError(
             path, line, "file is not UTF-8 text", "save it as UTF-8 in your editor"
         ) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    hidden = hidden_character(text)
+    if hidden is not None:
+        raise ContentError(path, hidden[0], f"invisible control character {hidden[1]} in this line",
+                           "delete it: it can make the text read differently from what it is")
+    return text
 
 
 class YAMLSyntaxError(ContentError):
@@ -133,7 +141,28 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
         raise ContentError(path, line or first_line, "a value here starts with !, which YAML reads "
                            f"as an instruction ({problem})",
                            "write plain text, in quotes when it starts with !") from None
+    _refuse_hidden(path, data, (), lines, first_line)
     return Doc(path, data, lines, first_line, end_line)
+
+
+def _refuse_hidden(path: Path, data: Any, key: KeyPath, lines: Mapping[KeyPath, int],
+                   first_line: int) -> None:
+    """A hidden character written as a YAML escape ("\u202e") is refused like a typed one."""
+    if isinstance(data, str):
+        hidden = hidden_character(data.replace("\n", " ").replace("\t", " "))
+        if hidden is not None:
+            line = next((lines[key[:n]] for n in range(len(key), -1, -1) if key[:n] in lines),
+                        first_line)
+            raise ContentError(path, line, f"invisible control character {hidden[1]} in this "
+                               "value", "delete it: it can make the text read differently from "
+                               "what it is")
+    elif isinstance(data, dict):
+        for name, value in data.items():
+            _refuse_hidden(path, str(name), (*key, str(name)), lines, first_line)
+            _refuse_hidden(path, value, (*key, str(name)), lines, first_line)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _refuse_hidden(path, value, (*key, index), lines, first_line)
 
 
 def _mark_lines(
@@ -149,6 +178,10 @@ def _mark_lines(
                            "write the value out in full")
     if isinstance(node, yaml.CollectionNode):
         visited.add(id(node))
+        if len(key) >= limits.YAML_DEPTH:
+            raise ContentError(path, offset + node.start_mark.line,
+                               f"values nested more than {limits.YAML_DEPTH} levels deep; "
+                               "that is the limit", "write plain lists and 'key: value' lines")
     lines.setdefault(key, offset + node.start_mark.line)  # a mapping's keys: the key's own line
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -176,9 +209,10 @@ def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:
     missing line is a problem on the Doc), so the rest of the file is checked in the same round.
     """
     lines = text.split("\n")
-    opened = bool(lines) and lines[0].strip() == "---"
+    opened = bool(lines) and _is_fence(lines[0])
     start = 1 if opened else 0
-    close = next((i for i in range(start, len(lines)) if lines[i].strip() == "---"), None)
+    # only an unindented '---' closes: '  ---' belongs to a multi-line YAML value
+    close = next((i for i in range(start, len(lines)) if _is_fence(lines[i])), None)
     if close is not None and (opened or (close > 0 and looks_like_a_field(lines[0]))):
         missing = None if opened else ContentError(
             path, 1, "the file does not start with a line '---'",
@@ -194,11 +228,16 @@ def split_front_matter(path: Path, text: str) -> tuple[Doc, str, int, str]:
     else:
         raise ContentError(path, 1, "missing front matter",
                            "start the file with a line '---', the fields, then '---'")
+    limits.check_front_matter(path, close - start, sum(len(x) + 1 for x in lines[start:close]))
     meta = _front_matter_doc(path, "\n".join(lines[start:close]), start + 1)
     if missing is not None:
         meta = replace(meta, problems=(missing, *meta.problems))
     return (meta, "\n".join(lines[body_from:]), body_from + 1,
             digest("\n".join(lines[:close])))
+
+
+def _is_fence(line: str) -> bool:
+    return line.rstrip() == "---"
 
 
 def _front_matter_doc(path: Path, text: str, first_line: int = 2) -> Doc:
@@ -342,11 +381,15 @@ def _from_plain(path: Path, text: str, text_digest: str) -> SourceFile | tuple[D
     return SourceFile(path, path.stem, doc, body, body_line, text_digest, meta_digest)
 
 
-def rubric_files(folder: Path, problems: Problems) -> list[Path]:
+def rubric_files(folder: Path, problems: Problems, root: Path | None = None) -> list[Path]:
     """The standards in rubric/: every .yaml and .yml file but levels.yaml; other files are reported."""
     found = []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+    # links that lead out, dangle or loop are reported there; the folder itself may not be a link
+    inside = set(site_files(folder, root or folder.parent, problems))
+    for path in sorted(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []:
         if path.name.startswith(".") or path.name == "levels.yaml":
+            continue
+        if path.is_symlink() and path not in inside:
             continue
         if path.name == "levels.yml":
             problems.add(path, None, "the phases are read from rubric/levels.yaml only",
@@ -375,7 +418,7 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
 
     def markdown_files(folder: Path) -> tuple[SourceFile, ...]:
         found = []
-        for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        for path in site_files(folder, root, problems, suffix=".md"):
             try:
                 source = read_markdown_file(path, cache)
             except ContentError as error:
@@ -386,15 +429,17 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
             found.append(source)
         return tuple(found)
 
+    check_folders(root, ("templates", "assets"), problems)  # read whole by render and post
     config_path = root / "site.yaml"
-    config = yaml_file(config_path) if config_path.is_file() else None
+    config = yaml_file(config_path) if checked_file(config_path, root, problems) else None
     levels_path = root / "rubric" / "levels.yaml"
-    if levels_path.is_file():
+    if checked_file(levels_path, root, problems):
         levels = yaml_file(levels_path)
     else:
         levels = None
-        problems.add(levels_path, None, "missing rubric/levels.yaml", "the site needs its phases")
-    standard_paths = rubric_files(root / "rubric", problems)
+        if not any(p.path == levels_path for p in problems.items):  # not a link out
+            problems.add(levels_path, None, "missing rubric/levels.yaml", "the site needs its phases")
+    standard_paths = rubric_files(root / "rubric", problems, root)
     if not standard_paths:
         problems.add(root / "rubric", None, "no standard found", "add rubric/<standard>.yaml")
     standards = tuple(d for d in (yaml_file(p) for p in standard_paths) if d is not None)

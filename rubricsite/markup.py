@@ -10,7 +10,7 @@ import nh3
 from markdown.treeprocessors import InlineProcessor
 from markdown.util import AtomicString
 
-from . import __version__
+from . import __version__, limits, urlpolicy
 from .prose import Prose
 from .store import Store
 
@@ -49,16 +49,27 @@ PAGE_IDS = frozenset({"main", "header-q", "grid", "grid-caption", "exemplars", "
 def converter_key() -> str:
     """What shapes converted Markdown: the stored conversions are kept under it."""
     return repr((__version__, markdown.__version__, EXTENSIONS, EXTENSION_CONFIGS,
-                 TRIGGERS_CHECKED_WITH))
+                 TRIGGERS_CHECKED_WITH, limits.NESTING, limits.PARAGRAPH_MARKS))
 
 
 def sanitiser_key() -> str:
     """What shapes sanitised HTML: the allowlist and nh3's version (part of every page's fingerprint)."""
     return repr((importlib.metadata.version("nh3"), sorted(ALLOWED_TAGS), sorted(URL_SCHEMES),
-                 sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()), sorted(PAGE_IDS)))
+                 sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()), sorted(PAGE_IDS),
+                 urlpolicy.SCHEMES))
+
+
+class MarkupError(ValueError):
+    """Markdown the converter refuses: beyond the limits (limits.markdown_problem) or too deep."""
+
+    def __init__(self, message: str, line: int, hint: str, source: str) -> None:
+        super().__init__(message)
+        self.message, self.line, self.hint, self.source = message, line, hint, source
 
 
 def _filter_attribute(tag: str, attr: str, value: str) -> str | None:
+    if attr in ("href", "src"):  # the one URL rule; relative paths are fine in a story
+        return None if urlpolicy.problem(value, relative=True) else value
     if attr == "class":  # only the classes Python-Markdown's footnotes put on their own elements
         return value if value in {"footnote", "footnote-ref", "footnote-backref"} else None
     if attr == "id" and value in PAGE_IDS:
@@ -137,9 +148,18 @@ def convert(source: str) -> str:
         _converter = make_converter()
         # plain prose skips Python-Markdown's passes: the same HTML, checked against this version
         _prose = Prose(_converter) if markdown.__version__ == TRIGGERS_CHECKED_WITH else None
+    refused = limits.markdown_problem(source)
+    if refused is not None:  # check reports the same problem, so a checked site never gets here
+        raise MarkupError(refused[1], refused[0], refused[2], source)
     html = _prose.convert(source) if _prose is not None else None
     if html is None:
-        html = _converter.reset().convert(source)
+        try:
+            html = _converter.reset().convert(source)
+        except RecursionError:  # a safety net below the limits: never a traceback
+            _converter = _prose = None  # their state is unknown after an interrupted conversion
+            raise MarkupError("the Markdown is nested too deeply to convert", 1,
+                              "use fewer levels of emphasis, links, lists or quotes inside each "
+                              "other", source) from None
     return html.replace("<h1", "<h2").replace("</h1>", "</h2>")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from . import incremental, urls
+from .claims import check_output_paths
 from .errors import ContentError, Problems
 from .links import check_markdown, check_text, site_paths
 from .load import ParseCache, asset_dirs, read_markdown_file, read_sources, template_dirs
@@ -25,7 +26,7 @@ from .plan import Page, exemplar_page, plan_pages
 from .post import copy_assets, post_files
 from .render import Rendered, make_environment, page_globals, render_pages
 from .search_index import BUNDLE, search_bundle
-from .store import LastBuild, Store, cache_dir
+from .store import FILE_NAME, LastBuild, Store, cache_dir
 from .sync import stale_files
 from .validate import to_exemplar, to_site
 from .write import (
@@ -64,6 +65,8 @@ def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, li
     """Load and validate everything; the Site when there is no problem, and all problems."""
     problems = Problems()
     site = to_site(read_sources(root, problems), problems, base_url)
+    if not problems:  # what check passes, build renders: the same claims on output paths
+        check_output_paths(plan_pages(site), problems)
     if not problems:  # the generated files are compared only with a rubric that reads
         problems.extend(stale_files(root, site))
         pages = plan_pages(site)
@@ -179,6 +182,7 @@ class Builder:
         cache.new = {**self.parse.new, **cache.new}  # rows serve has not saved yet
         self.parse = cache
         pages = plan_pages(site)
+        check_output_paths(pages, problems)  # one claim per output path
         paths = site_paths(self.root, (p.url for p in pages))
         problems.extend(check_markdown(site, paths))
         if problems:  # a broken link in a story, a page or an intro: nothing is drawn
@@ -198,8 +202,8 @@ class Builder:
         if plan is None or self.parse is None or clean or not changed:
             return None
         by_path = {e.path: e for e in plan.site.exemplars.values()}
-        if not all(p in by_path and p.is_file() for p in changed):
-            return None
+        if not all(p in by_path and p.is_file() and not p.is_symlink() for p in changed):
+            return None  # a link: the full path checks where it leads
         cache = ParseCache(self.parse.stored, self.parse.seen, changed)
         updated, digests = {}, dict(plan.site.digests)
         for path in changed:
@@ -412,15 +416,16 @@ def build_site(
     """
     started = time.perf_counter()
     root, output = root.resolve(), output.resolve()
-    check_output(root, output)
-    store = Store(cache_dir(root) if use_cache and not clean else None)
+    kept = use_cache and not clean and (cache_dir(root) / FILE_NAME).is_file()
+    store = Store(cache_dir(root) if kept else None)  # opened only if there: touch nothing yet
     last = store.last_build()
     store.close()
     if last is not None and last.key == incremental.build_key(output, base_url) \
             and (last.search_fresh or not search) \
             and incremental.unchanged(root, output, last.inputs, last.outputs):
         return BuildReport(pages=last.pages, files=len(last.outputs), notes=last.notes,
-                           seconds=time.perf_counter() - started)
+                           seconds=time.perf_counter() - started)  # nothing touched, nothing to refuse
+    check_output(root, output)
     builder = Builder(root, output, base_url=base_url, use_cache=use_cache)
     try:
         return builder.build(clean=clean, search=search, on_progress=on_progress, on_wait=on_wait)

@@ -11,6 +11,7 @@ from . import urls
 from .load import asset_dirs
 from .model import CellKey, Exemplar, Site
 from .plan import Page
+from .safety import files_under
 from .schema import schema_json
 
 
@@ -18,8 +19,8 @@ def copy_assets(root: Path) -> Iterator[tuple[str, bytes]]:
     """Built-in assets, then the site's own on top (same name wins)."""
     chosen: dict[str, Path] = {}
     for folder in asset_dirs(root):
-        for path in folder.rglob("*"):
-            if path.is_file() and not path.name.startswith("."):
+        for path in files_under(folder, root):  # never a link that leads outside the site
+            if not path.name.startswith("."):
                 chosen[path.relative_to(folder).as_posix()] = path
     for name in sorted(chosen):
         yield urls.output_path(urls.asset(name)), chosen[name].read_bytes()

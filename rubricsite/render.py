@@ -13,10 +13,10 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, links, urls
+from . import __version__, links, urlpolicy, urls
 from .errors import ContentError, Problems
 from .load import BUILTIN
-from .markup import MarkupCache
+from .markup import MarkupCache, MarkupError
 from .model import Resource, Site
 from .plan import Page
 from .presentation import kind_label, lang_attr, resource_where
@@ -43,9 +43,20 @@ def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
     env.filters["citation"] = citation
     env.filters["lang_attr"] = lang_attr
     env.filters["resource_where"] = resource_where
+    env.filters["href"] = href
     env.globals["urls"] = urls
     env.globals["version"] = __version__
     return env
+
+
+@jinja2.pass_context
+def href(context: jinja2.runtime.Context, url: str) -> str:
+    """`{{ x|href }}`: an address for href or src that passes urlpolicy's rule, a site path made
+    relative to the page; anything else stops the build with the template's line."""
+    why = urlpolicy.problem(str(url))
+    if why:
+        raise ValueError(f"address '{url}' is not allowed in href or src: {why}")
+    return context["rel"](url) if str(url).startswith("/") else str(url)
 
 
 def citation(resource: Resource) -> Markup:
@@ -98,12 +109,41 @@ def render_one(env: jinja2.Environment, page: Page, shared: Mapping[str, object]
     template = env.get_template(page.template)
     html = template.render(**shared, **page.context, page=page, rel=rel,
                            canonical=urls.absolute_url(page.url, base) if base else "")
+    unsafe = urlpolicy.unsafe_in_page(html)
+    if unsafe is not None:  # whatever a template put there: the last guard before publishing
+        raise UnsafeAddress(f"address '{unsafe}' in an href or src is not allowed "
+                            "(http(s)://, mailto: or a path of this site)", template.filename)
     return html.encode("utf-8")
 
 
+class UnsafeAddress(ValueError):
+    """A drawn page holds an address that breaks urlpolicy's rule."""
+
+    def __init__(self, message: str, template: str | None) -> None:
+        super().__init__(message)
+        self.template = template
+
+
+def _markup_error(exc: MarkupError, page: Page) -> ContentError | None:
+    """The contributed file a page drew the refused Markdown from; its line when it was the
+    file's story (another field, shown as Markdown by a site's template, names the file)."""
+    for name in ("exemplar", "content", "standard"):
+        item = page.context.get(name)
+        if item is not None and hasattr(item, "path"):
+            body, first = getattr(item, "body", None), getattr(item, "body_line", None)
+            line = first + exc.line - 1 if body == exc.source and first else None
+            return ContentError(item.path, line, exc.message, exc.hint)
+    return None
+
+
 def _template_error(exc: BaseException, page: Page) -> ContentError:
+    if isinstance(exc, MarkupError) and (error := _markup_error(exc, page)) is not None:
+        return error
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return ContentError(Path(exc.filename or exc.name or "?"), exc.lineno, exc.message or "")
+    if isinstance(exc, UnsafeAddress):
+        return ContentError(Path(exc.template or page.template), None, f"{exc}, on {page.url}",
+                            "fix the template, or the setting or front matter it shows")
     for frame, line in reversed(list(traceback.walk_tb(exc.__traceback__))):
         name = frame.f_code.co_filename
         if name.endswith((".html", ".xml", ".txt", ".json")):
@@ -122,7 +162,7 @@ def _render_chunk(bounds: tuple[int, int]) -> Rendered:
     for page in pages[bounds[0] : bounds[1]]:
         try:
             files[page.url] = render_one(env, page, shared)
-        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        except Exception as exc:
             errors.append(_template_error(exc, page))
     errors.extend(shared.pop("broken_links", {}).values())  # type: ignore[attr-defined]
     # hand back only this chunk's new Markdown: a worker draws many chunks, and sending all it

@@ -24,7 +24,7 @@ from .mistakes import (
     PLACEHOLDER_TITLE,
 )
 from .model import CellKey, Config, Exemplar, Site
-from .slugs import slugify
+from .slugs import ascii_slug
 from .validate import _level_id, _theme_id
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/exemplar.schema.json"
@@ -119,7 +119,7 @@ def exemplar_template(site: Site, key: CellKey, title: str, today: dt.date | Non
 
 def exemplar_slug(title: str) -> str:
     """The file name (without .md) for a title: web-safe, at most SLUG_LIMIT characters."""
-    slug = slugify(title)
+    slug = ascii_slug(title)
     if len(slug) > SLUG_LIMIT:
         slug = slug[: SLUG_LIMIT + 1].rsplit("-", 1)[0]
     return slug.strip("-")
@@ -164,12 +164,15 @@ def rubric_site(root: Path) -> tuple[Site, list[ContentError]]:
     be halfway through another file.
     """
     from .load import read_sources  # the pipeline imports plan, which imports this module
+    from .safety import LinkError
     from .validate import to_site
 
     problems = Problems()
     site = to_site(read_sources(root, problems), problems)
-    content = (root / "content").resolve()
-    return site, [e for e in problems.sorted() if not e.path.resolve().is_relative_to(content)]
+    content = (root / "content").absolute()
+    # a link that leads outside stops every command, wherever it is
+    return site, [e for e in problems.sorted()
+                  if isinstance(e, LinkError) or not e.path.absolute().is_relative_to(content)]
 
 
 def new_exemplar(

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import errno
 import html
+import logging
 import os
 import re
 import socket
 import sys
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import watchfiles
 from livereload import Server
-from livereload.handlers import LiveReloadHandler
+from livereload.handlers import ForceReloadHandler, LiveReloadHandler
 from livereload.watcher import Watcher
 from tornado import web
 from tornado.ioloop import IOLoop
@@ -29,6 +31,7 @@ from tornado.ioloop import IOLoop
 from .errors import ContentError, format_errors
 from .pipeline import Builder, BuildReport
 from .search_index import BUNDLE, ENTRY, SearchIndexError, search_bundle
+from .terminal import printable, shown_path
 from .write import PREFIX, OutputRefused, check_output
 
 STEP_MS = 5  # watchfiles hands over a batch once nothing more changed for this long
@@ -129,10 +132,56 @@ class _Watcher(Watcher):
             self._loop.add_callback(self.on_change, changed)
 
 
+# --- who may talk to the preview -----------------------------------------------------------------
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
+
+
+class _Origin:
+    """The names this server answers to: a page from any other origin (or a DNS name rebound to
+    127.0.0.1) may neither open the live-reload socket nor read the preview."""
+
+    hosts: frozenset[str] = LOOPBACK_NAMES
+    port = 0
+    any_host = False  # `--host 0.0.0.0`: the user asked for every address of this machine
+
+    @classmethod
+    def serve_at(cls, host: str, port: int) -> None:
+        cls.hosts, cls.port = LOOPBACK_NAMES | {host.lower()}, port
+        cls.any_host = host in ("0.0.0.0", "::", "")
+
+    @classmethod
+    def host_ok(cls, host_header: str) -> bool:
+        match = re.fullmatch(r"(\[[^\]]*\]|[^:]*)(?::(\d+))?", host_header.lower())
+        if match is None:
+            return False
+        name, port = match.groups()
+        return (cls.any_host or name in cls.hosts) and (port is None or port == str(cls.port))
+
+    @classmethod
+    def origin_ok(cls, origin: str, host_header: str) -> bool:
+        parsed = urllib.parse.urlsplit(origin)
+        return (parsed.scheme == "http" and parsed.netloc.lower() == host_header.lower()
+                and cls.host_ok(host_header))
+
+
+def _same_origin(handler: web.RequestHandler, origin: str) -> bool:
+    return _Origin.origin_ok(origin, handler.request.host)
+
+
+def _refuse_other_origins(handler: web.RequestHandler) -> None:
+    origin = handler.request.headers.get("Origin")
+    if not _Origin.host_ok(handler.request.host) or (origin and not _same_origin(handler, origin)):
+        raise web.HTTPError(403)
+
+
 class _SiteHandler(web.StaticFileHandler):
     """The built files; while the last build failed, every page is the list of its errors."""
 
     error_page: Callable[[], str | None] = staticmethod(lambda: None)
+
+    def prepare(self) -> None:
+        _refuse_other_origins(self)
 
     async def get(self, path: str, include_body: bool = True) -> None:
         page = self.error_page()
@@ -151,7 +200,7 @@ class _SiteHandler(web.StaticFileHandler):
 
 def error_page(errors: Iterable[ContentError], root: Path) -> str:
     """A page listing every error as `file:line: message`; it reloads when the build is fixed."""
-    items = "\n".join(f"<li><code>{html.escape(e.text(root))}</code></li>" for e in errors)
+    items = "\n".join(f"<li><code>{html.escape(_for_browser(e, root))}</code></li>" for e in errors)
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<title>Build failed</title>\n<meta name=\"viewport\" content=\"width=device-width\">\n"
             "<style>body{font:1rem/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}"
@@ -159,6 +208,12 @@ def error_page(errors: Iterable[ContentError], root: Path) -> str:
             "</head>\n<body>\n<main>\n<h1>The site could not be built</h1>\n"
             "<p>Fix these and save: the page reloads by itself.</p>\n"
             f"<ul id=\"build-errors\">\n{items}\n</ul>\n</main>\n</body>\n</html>\n")
+
+
+def _for_browser(error: ContentError, root: Path) -> str:
+    """An error line with no absolute path of this machine in it: the page may be shared."""
+    shown = ContentError(Path(shown_path(error.path, root)), error.line, error.message, error.hint)
+    return printable(shown.text(root), hide_paths=(root,))
 
 
 class _Preview:
@@ -189,7 +244,8 @@ class _Preview:
             where = Path(exc.filename) if exc.filename else self.output
             report = BuildReport(errors=[ContentError(where, None, f"cannot write: {exc.strerror or exc}")])
         if report.errors:
-            print(format_errors(report.errors, "text", self.root), file=sys.stderr, flush=True)
+            print(printable(format_errors(report.errors, "text", self.root)), file=sys.stderr,
+                  flush=True)
             self.errors, self.page = report.errors, error_page(report.errors, self.root)
         else:
             print(report.summary(), flush=True)
@@ -199,11 +255,18 @@ class _Preview:
         if changed is None:
             return report  # the first build: no browser is listening yet
         first = min(changed)
-        # a stylesheet alone is swapped in place by livereload.js; anything else reloads the page
-        LiveReloadHandler.reload_waiters(str(first) if first.suffix == ".css" else "*")
+        # a stylesheet alone is swapped in place by livereload.js; anything else reloads the page.
+        # The browser is told the stylesheet's address, never where the file is on this machine.
+        LiveReloadHandler.reload_waiters(self._address(first) if first.suffix == ".css" else "*")
         if report.ok and self.builder.index_stale:
             self._schedule_index()
         return report
+
+    def _address(self, path: Path) -> str:
+        try:
+            return "/assets/" + path.relative_to(self.root / "assets").as_posix()
+        except ValueError:
+            return "*"
 
     def _schedule_index(self) -> None:
         loop = IOLoop.current()
@@ -257,6 +320,22 @@ class _Preview:
                   f"{exc.strerror or exc}", file=sys.stderr, flush=True)
 
 
+class _Printable(logging.Filter):
+    """Log records without terminal escape sequences: a URL or file name can carry them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = printable(record.getMessage())
+        record.args = None
+        return True
+
+
+def _quiet_logs() -> None:
+    for name in ("livereload", "tornado.access", "tornado.application", "tornado.general"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _Printable) for f in logger.filters):
+            logger.addFilter(_Printable())
+
+
 def port_problem(host: str, port: int) -> str:
     """Why serve cannot listen on host:port, with the option that fixes it; '' when it can."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
@@ -292,6 +371,13 @@ def serve(root: Path, output: Path, host: str, port: int) -> int:
         preview.builder.index_stale = True  # made in the background once the server is up
     watcher = _Watcher(root, output, preview.on_change)
     server = Server(watcher=watcher)
+    _Origin.serve_at(host, port)
+    LiveReloadHandler.check_origin = _same_origin  # livereload's own accepts every origin
+    # tornado skips check_origin when Origin and Host merely look alike (a rebound DNS name,
+    # https://): decide before the upgrade, as for every other request
+    LiveReloadHandler.prepare = _refuse_other_origins
+    ForceReloadHandler.prepare = _refuse_other_origins
+    _quiet_logs()
     _SiteHandler.error_page = staticmethod(lambda: preview.page)
     server.SFH = _SiteHandler
     output.mkdir(parents=True, exist_ok=True)

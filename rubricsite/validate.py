@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from . import fields, mistakes, settings, wording
+from . import claims, fields, limits, mistakes, settings, urlpolicy, wording
 from .errors import Problems, closest
 from .fields import Field
 from .load import Doc, SourceFile, Sources, asset_dirs, read_text
@@ -28,6 +28,7 @@ from .model import (
     frozen_map,
 )
 from .presentation import LANGUAGE_CODE
+from .safety import files_under, site_files
 from .slugs import slugify
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -157,7 +158,7 @@ def _text(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> A
 
 def _url(doc: Doc, rule: Field, at: tuple, value: Any, problems: Problems) -> Any:
     text = _text(doc, rule, at, value, problems)
-    if text and not re.match(r"^https?://[^\s<>\"']+$", text):
+    if text and (not re.match(r"^https?://[^\s<>\"']+$", text) or urlpolicy.problem(text)):
         bare = re.match(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", text, re.IGNORECASE)
         hint = (f"write the full address, starting with https://: {at[-1]}: https://{text}" if bare
                 else "copy the whole address from the browser's address bar, starting with https://")
@@ -283,17 +284,24 @@ def _check_look(doc: Doc, values: dict[str, Any], colors: dict[str, str], proble
             problems.unknown(doc.path, doc.line_of("colors", name), "colour", name, sorted(known))
             del colors[name]
     logo = values.get("logo", "")
-    parts = logo.split("/")
-    if logo and (parts[0] != "assets" or ".." in parts
-                 or not any((d / "/".join(parts[1:])).is_file() for d in asset_dirs(root))):
+    if logo and not _is_asset(root, logo):
         problems.add(doc.path, doc.line_of("logo"), f"logo '{logo}' is not a file under assets/",
                      "put the image in the site's assets/ folder and write e.g. assets/logo.svg")
     for index, link in enumerate(values.get("footer", {}).get("links", [])):
         url = link.get("url", "")
-        if url and not re.match(r"^(https?://|mailto:|/)", url):
+        if url and urlpolicy.problem(url):
             problems.add(doc.path, doc.line_of("footer", "links", index, "url"),
                          f"footer link '{url}' is neither a web address nor a path of this site",
                          "write https://... for another site, or /about/ for a page of this one")
+
+
+def _is_asset(root: Path, logo: str) -> bool:
+    """Whether logo names a file the build publishes under assets/ (never one outside it)."""
+    if urlpolicy.site_path_problem(logo) or not logo.startswith("assets/"):
+        return False
+    name = logo.removeprefix("assets/")
+    return any(path.relative_to(folder).as_posix() == name
+               for folder in asset_dirs(root) for path in files_under(folder, root))
 
 
 def _custom_properties(folders: list[Path]) -> set[str]:
@@ -301,7 +309,7 @@ def _custom_properties(folders: list[Path]) -> set[str]:
     site.yaml may set, read from the CSS itself so a new one needs no change here."""
     names: set[str] = set()
     for folder in folders:
-        for css in sorted(folder.rglob("*.css")):
+        for css in site_files(folder, folder.parent, suffix=".css", recursive=True):
             names.update(re.findall(r"--([a-z][a-z0-9-]*)\s*:", css.read_text("utf-8", "replace")))
     return names
 
@@ -334,6 +342,7 @@ def to_standard(doc: Doc, levels: tuple[Level, ...], problems: Problems) -> Stan
         problems.add(doc.path, doc.line_of("id"),
                      f"standard id '{values['id']}' differs from the file name",
                      f"rename the file to {values['id']}.yaml or set id: {doc.path.stem}")
+    check_markdown(doc.path, doc.line_of("intro"), values["intro"], problems)
     statement_levels = [lv.id for lv in levels if lv.has_statements]
     themes, ids, codes = [], set(), set()
     for index, raw in enumerate(values["themes"]):
@@ -404,6 +413,8 @@ def to_exemplar(
     if not source.body.strip():
         problems.add(source.path, source.body_line, "the story is empty",
                      "write a few sentences of your own below the closing '---' line")
+    check_markdown(source.path, source.body_line, source.body, problems)
+    _check_tags(doc, values.get("tags", []), problems)
     cells = _exemplar_cells(doc, values, standards, levels, problems)
     if len(problems) > before or not cells:
         return None
@@ -451,6 +462,8 @@ def _exemplar_cells(
     standard_id = values.get("standard")
     if standard_id is None:
         if len(standards) != 1:
+            if not standards:  # the rubric's own errors say why; a cell cannot be named yet
+                return ()
             if not _given(doc, ("standard",)):
                 _missing(doc, (), "standard", fields.EXEMPLAR, problems, value=next(iter(standards)),
                          also=f"this site has several standards: {', '.join(standards)}")
@@ -537,14 +550,36 @@ def _level_id(doc: Doc, at: tuple, level: str | None, levels: tuple[Level, ...],
     return None
 
 
+def check_markdown(path: Path, first_line: int, text: str, problems: Problems) -> None:
+    """Markdown beyond what the converter does in bounded time (limits.markdown_problem)."""
+    refused = limits.markdown_problem(text)
+    if refused is not None:
+        line, message, hint = refused
+        problems.add(path, first_line + line - 1, message, hint)
+
+
+def _check_tags(doc: Doc, tags: list[str], problems: Problems) -> None:
+    if len(tags) > limits.TAGS:
+        problems.add(doc.path, doc.line_of("tags"), f"{len(tags)} tags; the limit is {limits.TAGS}",
+                     "keep the few that say most about the exemplar")
+    for index, tag in enumerate(tags):
+        if not tag.strip():
+            problems.add(doc.path, doc.line_of("tags", index), "a tag is empty",
+                         "remove it or write the tag")
+
+
 def _cell_spec(at: tuple) -> Mapping[str, Field]:
     return fields.CELL.fields if at else fields.EXEMPLAR
 
 
 def to_page(source: SourceFile, problems: Problems) -> ContentPage | None:
-    """A content/pages file as a ContentPage."""
+    """A content/pages file as a ContentPage; its file name follows the exemplars' slug rule."""
     spec = {"title": fields.EXEMPLAR["title"], "summary": Field("string", "One sentence.")}
     before = len(problems)
+    if not SLUG.match(source.slug):  # pages follow the exemplars' rule: their name is their address
+        problems.add(source.path, None, f"the file name '{source.path.name}' cannot be a web "
+                     "address", f"rename it to '{mistakes.fixed_file_name(source.path.name)}'")
+    check_markdown(source.path, source.body_line, source.body, problems)
     problems.extend(source.meta.problems)
     if mistakes.page_looks_like_exemplar(source, problems):
         return None
@@ -592,6 +627,7 @@ def to_site(sources: Sources, problems: Problems, base_url: str | None = None) -
         if exemplar:
             exemplars[exemplar.slug] = exemplar
     ordered = dict(sorted(exemplars.items(), key=lambda kv: (kv[1].title.lower(), kv[0])))
+    claims.check_slug_collisions(sources.exemplars, exemplars, slugify, problems)
     tags, tag_names = _tags(ordered.values())
     return Site(
         root=sources.root,

@@ -1,0 +1,88 @@
+"""One rule for every address that ends up in href or src: http(s)://, mailto:, or a path inside the site.
+
+Settings and front matter are checked with it (an error naming the file and line), contributed
+Markdown loses any address that breaks it, templates reach it through the `href` filter, and
+every page is scanned once it is drawn, so an override template cannot slip one past it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+SCHEMES = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_BROWSER_IGNORES = re.compile(r"[\t\n\r]")  # browsers drop these inside a URL before reading it
+_BAD = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
+# every attribute value; the few that could break the rule are then looked at closely
+_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+_NAME_BEFORE = re.compile(r"([a-zA-Z][\w:-]*)\s*$")
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "xlink:href",
+                            "srcset", "ping", "background", "cite", "data", "manifest"})
+
+
+def problem(url: str, *, relative: bool = False) -> str | None:
+    """Why url may not go into href or src, or None when it may.
+
+    Allowed: http(s)://host..., mailto:..., a path inside the site starting with '/', a fragment
+    '#...', and (relative=True, contributed Markdown) a relative path such as '../other/'.
+    """
+    url = _BROWSER_IGNORES.sub("", url).strip()
+    if not url:
+        return "the address is empty"
+    if _BAD.search(url):
+        return "the address holds spaces, quotes, angle brackets or backslashes"
+    scheme = _SCHEME.match(url)
+    if scheme:
+        name = scheme.group(1).lower()
+        if name not in SCHEMES:
+            return f"'{name}:' addresses are not allowed"
+        if name == "mailto":
+            return None if len(url) > len("mailto:") else "the e-mail address is missing"
+        return None if re.match(r"^https?://[^/?#]+", url, re.IGNORECASE) else \
+            "the address has no host after '//'"
+    if url.startswith("//"):
+        return "an address starting with '//' leads to another site"
+    if url.startswith("#"):
+        return None
+    if not url.startswith("/") and not relative:
+        return "a path of this site starts with '/'"
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    if ":" in path:
+        return "a path of this site holds no ':'"  # made relative, 'x:...' would read as a scheme
+    if ".." in path.split("/") and not relative:
+        return "a path of this site holds no '..'"
+    return None
+
+
+def site_path_problem(path: str) -> str | None:
+    """Why a file path inside the site (a logo under assets/) is not one, or None."""
+    parts = path.split("/")
+    if not path or path.startswith("/") or "" in parts or "." in parts or ".." in parts:
+        return "write a path inside the site such as assets/logo.svg, without '//', '.' or '..'"
+    return problem("/" + path)
+
+
+def unsafe_in_page(page_html: str) -> str | None:
+    """The first address in a drawn page's href, src (...) that breaks the rule, or None.
+
+    Linear and cheap: only values holding ':', '&', a backslash or a leading '//' can break it,
+    and only those are checked for being inside a tag and in a URL attribute.
+    """
+    for match in _VALUE.finditer(page_html):
+        value = next(g for g in match.groups() if g is not None)
+        if ":" not in value and "&" not in value and "\\" not in value \
+                and value.lstrip()[:2] != "//":
+            continue
+        start = match.start()
+        if page_html.rfind("<", 0, start) < page_html.rfind(">", 0, start):
+            continue  # text between tags, not an attribute
+        name = _NAME_BEFORE.search(page_html, max(0, start - 64), start)
+        if name is None or name.group(1).lower() not in URL_ATTRIBUTES:
+            continue
+        value = html.unescape(value)
+        parts = [p.strip().split(" ")[0] for p in value.split(",")] \
+            if name.group(1).lower() == "srcset" else [value]
+        if any(problem(part, relative=True) for part in parts if part.strip()):
+            return value
+    return None
