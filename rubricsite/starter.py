@@ -13,6 +13,8 @@ import importlib.metadata
 import shutil
 from pathlib import Path
 
+import yaml
+
 from . import __version__
 from .errors import ContentError
 
@@ -97,6 +99,9 @@ def _site_files(source: Path, empty: bool, requirement: str) -> dict[Path, bytes
         for key, value in (("title", title), ("description", description), ("standard", standard),
                            ("version", __version__), ("engine", requirement)):
             text = text.replace("{" + key + "}", value)
+        if not empty and (chosen := _published_choice(source)):
+            # a fork that hides the shipped standard hands the same choice to its new sites
+            text = text.replace(f"# standards: [{standard}]", f"standards: [{', '.join(chosen)}]")
         return text.encode("utf-8")
 
     files[Path("site.yaml")] = filled("site.yaml")
@@ -109,6 +114,16 @@ def _site_files(source: Path, empty: bool, requirement: str) -> dict[Path, bytes
                       ("Makefile", "Makefile"), ("build.py", "build.py")):
         files[Path(rel)] = (STARTER / name).read_bytes()
     return files
+
+
+def _published_choice(source: Path) -> list[str]:
+    """The source site's `standards:` list, when it sets one."""
+    try:
+        settings = yaml.safe_load((source / "site.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return []
+    chosen = settings.get("standards") if isinstance(settings, dict) else None
+    return [str(c) for c in chosen] if isinstance(chosen, list) else []
 
 
 def _sync_new_site(folder: Path) -> list[Path]:

@@ -197,3 +197,25 @@ def test_the_wheel_runs_with_nothing_from_this_repository(tmp_path):
     where = subprocess.run([str(venv / "bin/python"), "-c", "import rubricsite; print(rubricsite.__file__)"],
                            cwd=away, env=env, capture_output=True, text=True, check=True).stdout
     assert str(venv) in where and str(PROJECT) not in where
+
+
+def test_a_fork_that_hides_the_shipped_standard_hands_its_choice_on(tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import LEADING, SITES
+
+    from rubricsite import starter
+
+    fork = tmp_path / "fork"
+    shutil.copytree(LEADING, fork)
+    shutil.copytree(PROJECT / ".github", fork / ".github")
+    # its own standard reuses a letter of the shipped one, which it no longer publishes
+    shutil.copy(SITES / "district/rubric/reading-culture.yaml", fork / "rubric")
+    with (fork / "site.yaml").open("a", encoding="utf-8") as f:
+        f.write("\nstandards: [reading-culture]\n")
+    monkeypatch.setattr(starter, "reference_root", lambda: fork)
+    new = tmp_path / "new"
+    assert main(["init", str(new)]) == 0
+    assert "standards: [reading-culture]" in (new / "site.yaml").read_text(encoding="utf-8")
+    site, errors = check_site(new)
+    assert errors == [] and [s.id for s in site.standards] == ["reading-culture"]
