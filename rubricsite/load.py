@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -302,33 +302,32 @@ class ParseCache:
 
 
 def _load_yaml_file(path: Path, cache: ParseCache) -> tuple[Doc, str]:
-    hit = cache.untouched(path)
-    if hit is not None:
-        return hit  # type: ignore[return-value]
-    text = read_text(path)
-    text_digest = digest(text)
-    hit = cache.get(path, text_digest)
-    if isinstance(hit, tuple):
-        return hit
-    result = (parse_yaml(path, text), text_digest)
-    cache.put(path, text_digest, result)
-    return result
+    return _cached(path, cache, tuple, lambda text, text_digest: (parse_yaml(path, text), text_digest))
 
 
 def read_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
     """One exemplar or page file, from the cache when its text has not changed; raises ContentError."""
+
+    def parse(text: str, text_digest: str) -> SourceFile:
+        meta, body, body_line, meta_digest = split_front_matter(path, text)
+        return SourceFile(path, path.stem, meta, body, body_line, text_digest, meta_digest)
+
+    return _cached(path, cache, SourceFile, parse)
+
+
+def _cached(path: Path, cache: ParseCache, kind: type, parse: Callable[[str, str], Any]) -> Any:
+    """A file's parse: kept when the file was not touched, reused when its text is the same."""
     hit = cache.untouched(path)
     if hit is not None:
-        return hit  # type: ignore[return-value]
+        return hit
     text = read_text(path)
     text_digest = digest(text)
     hit = cache.get(path, text_digest)
-    if isinstance(hit, SourceFile):
+    if isinstance(hit, kind):
         return hit
-    meta, body, body_line, meta_digest = split_front_matter(path, text)
-    source = SourceFile(path, path.stem, meta, body, body_line, text_digest, meta_digest)
-    cache.put(path, text_digest, source)
-    return source
+    result = parse(text, text_digest)
+    cache.put(path, text_digest, result)
+    return result
 
 
 # --- parses as plain JSON for the store, and back, checking every part ---------------------

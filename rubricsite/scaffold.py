@@ -52,7 +52,6 @@ def exemplar_template(site: Site, key: CellKey, title: str, today: dt.date | Non
     theme = standard.theme(key.theme)
     level = site.level(key.level)
     cell = site.cell(key)
-    resource = fields.RESOURCE.fields
     statement = " ".join(cell.statement.split())
     date_line = f"date: {today.isoformat()}" if today else "# date: YYYY-MM-DD"
     lines = [
@@ -89,20 +88,7 @@ def exemplar_template(site: Site, key: CellKey, title: str, today: dt.date | Non
         "#   language: fr",
         _about("resources") + " Add one '- title: ...' block per resource.",
         "resources:",
-        "  " + _about("title", resource),
-        f"  - title: {_q(PLACEHOLDER_RESOURCE)}",
-        "    " + _about("author", resource),
-        '    author: ""',
-        "    " + _about("year", resource),
-        "    year:",
-        "    " + _about("url", resource),
-        '    url: ""',
-        "    " + _about("kind", resource),
-        '    kind: ""',
-        "    " + _about("annotation", resource),
-        '    annotation: ""',
-        "    " + _about("language", resource),
-        "    #   language: fr",
+        *_resource_lines(),
         "---",
         "",
         "## What it shows",
@@ -115,6 +101,16 @@ def exemplar_template(site: Site, key: CellKey, title: str, today: dt.date | Non
         "",
     ]
     return "\n".join(lines)
+
+
+def _resource_lines() -> list[str]:
+    """The first resource's block: each field with its note, the title a placeholder."""
+    resource = fields.RESOURCE.fields
+    lines = ["  " + _about("title", resource), f"  - title: {_q(PLACEHOLDER_RESOURCE)}"]
+    for name, empty in (("author", '""'), ("year", ""), ("url", '""'), ("kind", '""'),
+                        ("annotation", '""')):
+        lines += ["    " + _about(name, resource), f"    {name}: {empty}".rstrip()]
+    return [*lines, "    " + _about("language", resource), "    #   language: fr"]
 
 
 def exemplar_slug(title: str) -> str:
