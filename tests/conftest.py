@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,3 +92,15 @@ def read_page(output: Path, url: str) -> BeautifulSoup:
 @pytest.fixture
 def page() -> Callable[[Path, str], BeautifulSoup]:
     return read_page
+
+
+def stop_server(process: subprocess.Popen, wait: float = 60.0) -> None:
+    """Stop a `build.py serve` as Ctrl-C would, and kill it if it does not end in time."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(wait)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, exemplar
+from conftest import PROJECT, exemplar, stop_server
 from livereload.handlers import LiveReloadHandler
 
 from rubricsite.errors import ContentError
@@ -49,12 +48,7 @@ def server(make_site, tmp_path):
                     time.sleep(0.1)
             yield root, port, log_path
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(DEADLINE)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_server(process)
 
 
 def _socket_status(port: int, headers: dict[str, str]) -> int:

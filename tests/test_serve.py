@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import PROJECT, exemplar
+from conftest import PROJECT, exemplar, stop_server
 
 DEADLINE = 60.0  # seconds; a loaded CI machine may be slow, a working server is never this slow
 
@@ -85,13 +85,7 @@ def served(make_site, tmp_path) -> Iterator[Served]:
         _wait_for("the server", lambda: site.page("/")[0] == 200)
         yield site
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(DEADLINE)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_server(process)
         log.close()
 
 
