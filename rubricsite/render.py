@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
+import functools
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, links, urlpolicy, urls
+from . import __version__, links, parallel, urlpolicy, urls
 from .errors import ContentError, Problems
 from .load import BUILTIN
 from .markup import MarkupCache, MarkupError
@@ -151,15 +149,12 @@ def _template_error(exc: BaseException, page: Page) -> ContentError:
     return ContentError(Path(page.template), None, f"{type(exc).__name__}: {exc} ({page.url})")
 
 
-_job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], list[Page], dict] | None = None
-
-
-def _render_chunk(bounds: tuple[int, int]) -> Rendered:
-    assert _job is not None
-    make, pages, shared = _job
+def _render_chunk(job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict],
+                  pages: Sequence[Page]) -> Rendered:
+    make, shared = job
     env, markup = make()
     files, errors = {}, []
-    for page in pages[bounds[0] : bounds[1]]:
+    for page in pages:
         try:
             files[page.url] = render_one(env, page, shared)
         except Exception as exc:
@@ -168,7 +163,7 @@ def _render_chunk(bounds: tuple[int, int]) -> Rendered:
     # hand back only this chunk's new Markdown: a worker draws many chunks, and sending all it
     # ever rendered with each one made the traffic grow with the square of the chunk count
     new, markup.new = markup.new, {}
-    if multiprocessing.parent_process() is not None:
+    if parallel.in_worker():
         # a worker keeps no Markdown between chunks: every kept story is private memory, two
         # workers held ~450 MB each by the end of 10,000 exemplars, and none is drawn twice
         markup.memory.clear()
@@ -188,31 +183,13 @@ def render_pages(
     With on_chunk, each chunk of pages goes there as soon as it is drawn and is not kept: a
     build of 10,000 pages then never holds them all at once (issue 5: peak memory).
     """
-    global _job
-    _job = (make, pages, shared)
-    workers = min(os.cpu_count() or 1, 8)
-    try:
-        if len(pages) < PARALLEL_FROM or workers < 2:
-            result = _render_chunk((0, len(pages)))
-            chunks = [_handed(result, on_chunk)]
-            if on_progress:
-                on_progress(len(pages))
-        else:
-            size = max(50, len(pages) // (workers * 8))
-            bounds = [(i, min(i + size, len(pages))) for i in range(0, len(pages), size)]
-            # fork: the workers inherit the model, so nothing large is pickled on the way in;
-            # gc.freeze keeps the collector from writing to (and so copying) every inherited object
-            gc.freeze()
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                chunks, done = [], 0
-                for chunk in pool.imap(_render_chunk, bounds):
-                    done += len(chunk.files) + len(chunk.errors)
-                    chunks.append(_handed(chunk, on_chunk))
-                    if on_progress:
-                        on_progress(done)
-    finally:
-        _job = None
-        gc.unfreeze()
+    chunks, done = [], 0
+    work = functools.partial(_render_chunk, (make, shared))
+    for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50):
+        done += len(chunk.files) + len(chunk.errors)
+        chunks.append(_handed(chunk, on_chunk))
+        if on_progress:
+            on_progress(done)
     files: dict[str, bytes] = {}
     new_markup: dict[str, str] = {}
     errors: list[ContentError] = []

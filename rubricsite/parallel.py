@@ -1,0 +1,71 @@
+"""Work on every core: a job cut into chunks, drawn by forked workers, results back in order.
+
+Fork, not spawn: the workers inherit what the build already holds (the model, the Jinja
+environment), so nothing large is pickled on the way in, only each chunk's result on the way
+back. Below `serial_below` items, or on one core, the job runs in this process.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+_job: tuple[Callable[[Sequence], object], Sequence] | None = None
+
+
+def workers() -> int:
+    """How many processes a parallel job uses: one per core, at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def in_worker() -> bool:
+    """True inside a forked worker: what it keeps dies with the chunk's process."""
+    return multiprocessing.parent_process() is not None
+
+
+def chunked(
+    work: Callable[[Sequence[Item]], Result],
+    items: Sequence[Item],
+    *,
+    serial_below: int,
+    per_worker: int = 8,
+    smallest: int = 25,
+) -> Iterator[Result]:
+    """work(chunk) for consecutive chunks of items, in order, as each is done.
+
+    Chunks are small enough that each worker takes several (per_worker), so a slow chunk does
+    not leave a core idle at the end, and the caller can use results while the rest are drawn.
+    """
+    count = workers()
+    if len(items) < serial_below or count < 2 or in_worker():
+        if items:
+            yield work(items)
+        return
+    size = max(smallest, -(-len(items) // (count * per_worker)))
+    bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    global _job
+    _job = (work, items)
+    # gc.freeze keeps the collector from writing to (and so copying) every inherited object
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            yield from pool.imap(_run, bounds)  # type: ignore[misc]
+    finally:
+        _job = None
+        gc.unfreeze()
+
+
+def _run(bounds: tuple[int, int]) -> object:
+    assert _job is not None
+    work, items = _job
+    return work(items[bounds[0] : bounds[1]])
