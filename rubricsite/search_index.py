@@ -19,8 +19,13 @@ What the build writes into BUNDLE/, read by assets/js/search-engine.js:
 
 Words are compared folded (lower case, accents dropped) and with the plural `s` taken off, the same
 way in Python and in search-engine.js (tests/test_search_engine.py checks both agree); a query word
-also finds longer words it begins (`partner` finds `partnerships`). Indexing 10,000 exemplars this
-way takes a few seconds of Python where Pagefind took most of a clean build.
+also finds longer words it begins (`partner` finds `partnerships`).
+
+A build indexes each searchable page in the render worker that drew it (`index_pages`, called
+from render.py), in `Part`s of consecutive ranks with their postings already written out; the main
+process only merges the parts (`bundle_files`) and reads back the pages it did not draw
+(`Gathered`). search_bundle is that same merge of one part, so the files never depend on where
+the pages were indexed.
 """
 
 from __future__ import annotations
@@ -255,18 +260,19 @@ def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str,
     """The index's files (output path, bytes) made of parts that between them hold each rank once."""
     lengths: list[int] = []
     pages: list[bytes] = []
-    postings: dict[str, list] = {}  # term -> [its last page, pieces of its postings text]
+    postings: dict[str, list[str]] = {}  # term -> its postings' text, a piece from each part
+    last: dict[str, int] = {}  # term -> the last page holding it so far
     for part in sorted(parts, key=lambda p: p.ranks.start):
         start = len(lengths)
         lengths += part.lengths
         pages += part.pages
-        for word, (first, last, counts) in part.terms.items():
-            entry = postings.get(word)
-            if entry is None:
-                postings[word] = [start + last, f"{start + first},{counts}"]
+        for word, (first, end, counts) in part.terms.items():
+            pieces = postings.get(word)
+            if pieces is None:
+                postings[word] = [f"{start + first},{counts}"]
             else:
-                entry.append(f"{start + first - entry[0]},{counts}")
-                entry[0] = start + last
+                pieces.append(f"{start + first - last[word]},{counts}")
+            last[word] = start + end
     if not lengths:
         return []  # nothing to search: no index, and the search page says it cannot load
     step = PAGES_PER_FILE
@@ -280,13 +286,13 @@ def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str,
     return sorted(files)
 
 
-def _term_files(postings: Mapping[str, list]) -> dict[str, bytes]:
+def _term_files(postings: Mapping[str, list[str]]) -> dict[str, bytes]:
     """The term files by key: each term's pages as gaps, each followed by its count there."""
     by_key: dict[str, list[str]] = {}
     for word in sorted(postings):
         pieces = postings[word]
         by_key.setdefault(_key(word), []).append(
-            f"{encode_basestring(word)}:[{pieces[1] if len(pieces) == 2 else ','.join(pieces[1:])}]")
+            f"{encode_basestring(word)}:[{pieces[0] if len(pieces) == 1 else ','.join(pieces)}]")
     return {key: ("{" + ",".join(entries) + "}").encode() for key, entries in by_key.items()}
 
 
