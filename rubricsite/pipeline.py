@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from . import incremental, urls
+from . import incremental, unchanged, urls
 from .claims import check_output_paths
 from .errors import ContentError, Problems
 from .links import check_markdown, check_text, site_paths
@@ -25,8 +25,9 @@ from .model import Exemplar, Site, frozen_map
 from .plan import Page, exemplar_page, plan_pages
 from .post import copy_assets, post_files
 from .render import Rendered, make_environment, page_globals, render_pages
+from .report import BuildReport
 from .search_index import BUNDLE, Gathered
-from .store import FILE_NAME, LastBuild, Store, cache_dir
+from .store import LastBuild, Store, cache_dir
 from .sync import stale_files
 from .validate import to_exemplar, to_site
 from .write import (
@@ -37,28 +38,6 @@ from .write import (
     remove_leftovers,
     staged_output,
 )
-
-
-@dataclass
-class BuildReport:
-    """What a build did: its errors, or what it wrote."""
-
-    errors: list[ContentError] = field(default_factory=list)
-    pages: int = 0
-    rendered: list[str] = field(default_factory=list)  # URLs drawn anew this time
-    changed: list[str] = field(default_factory=list)  # output files written or removed
-    pages_changed: int = 0  # pages among them; the search bundle's files are not pages
-    notes: tuple[str, ...] = ()  # lines to show that are not problems (see Site.notes)
-    files: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> str:
-        """One line for the end of a build: `Built 10,247 pages (3 changed) in 1.21 s`."""
-        return f"Built {self.pages:,} pages ({self.pages_changed:,} changed) in {self.seconds:.2f} s"
 
 
 def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, list[ContentError]]:
@@ -108,7 +87,7 @@ class Builder:
         self.outputs: set[str] | None = None  # the output's files after the last build
         self.index_stale = False  # a searchable page was drawn since the search index was made
         self._marker: tuple[int, int] | None = None  # the marker's stat after the last build
-        self._inputs: incremental.Stats = {}  # input stats when the last build began
+        self._inputs: unchanged.Stats = {}  # input stats when the last build began
         self._env: tuple[str, jinja2.Environment] | None = None
         self._post_key = ""
         self._post_paths: list[str] = []
@@ -151,7 +130,7 @@ class Builder:
         started = time.perf_counter()
         problems = Problems()
         if persist:
-            self._inputs = incremental.input_stats(self.root)
+            self._inputs = unchanged.input_stats(self.root)
         plan = self._replan_stories(changed, clean) or self._plan(changed, problems)  # load..plan
         if plan is None:
             return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
@@ -367,9 +346,10 @@ class Builder:
         """Write the store, so the next process starts where this one is."""
         if self.plan is None or self.outputs is None or self.drawn is None:
             return
-        last = LastBuild(incremental.build_key(self.output, self.base_url), len(self.plan.pages),
-                         not self.index_stale, self._inputs or incremental.input_stats(self.root),
-                         incremental.output_stats(self.output, self.outputs), self.plan.site.notes)
+        last = LastBuild(unchanged.build_key(self.output, self.base_url), len(self.plan.pages),
+                         not self.index_stale, self._inputs or unchanged.input_stats(self.root),
+                         unchanged.output_stats(self.output, self.outputs), self.plan.site.notes,
+                         incremental.engine_key())
         parse = self.parse or ParseCache()
         rows = {path: row for path, row in parse.new.items() if path in parse.seen}
         self.store.save_build(last, self.drawn, rows, parse.seen)
@@ -422,24 +402,22 @@ def build_site(
     on_progress: Callable[[int, int], None] | None = None,
     on_wait: Callable[[], None] | None = None,
     search: bool = True,
+    check_unchanged: bool = True,
 ) -> BuildReport:
     """Build the site at root into output; all or nothing, redrawing only what changed.
 
     Raises write.OutputRefused, before anything is touched, for an output folder the engine did
     not make; OSError when the system refuses a write (disk full, permissions).
-    search=False skips the search index and keeps the last one.
+    search=False skips the search index and keeps the last one. check_unchanged=False: the
+    caller has just asked unchanged.nothing_changed (the command line does, before loading this).
     """
     started = time.perf_counter()
     root, output = root.resolve(), output.resolve()
-    kept = use_cache and not clean and (cache_dir(root) / FILE_NAME).is_file()
-    store = Store(cache_dir(root) if kept else None)  # opened only if there: touch nothing yet
-    last = store.last_build()
-    store.close()
-    if last is not None and last.key == incremental.build_key(output, base_url) \
-            and (last.search_fresh or not search) \
-            and incremental.unchanged(root, output, last.inputs, last.outputs):
+    last = unchanged.nothing_changed(root, output, base_url, search, incremental.engine_key()) \
+        if use_cache and not clean and check_unchanged else None
+    if last is not None:  # nothing touched, nothing to refuse
         return BuildReport(pages=last.pages, files=len(last.outputs), notes=last.notes,
-                           seconds=time.perf_counter() - started)  # nothing touched, nothing to refuse
+                           seconds=time.perf_counter() - started)
     check_output(root, output)
     builder = Builder(root, output, base_url=base_url, use_cache=use_cache)
     try:
