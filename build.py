@@ -62,11 +62,15 @@ elif __name__ == "__main__":
     if sys.version_info < (3, 11):  # noqa: UP036 - build.py may be run by any python3
         raise SystemExit(_say_how_to_set_up(
             f"this Python is {sys.version.split()[0]}; the site needs Python 3.11 or newer"))
-    missing = _missing()
-    if missing:
+    try:
+        from rubricsite.cli import main
+
+        status = main()  # each command imports what it needs as it starts, before any work
+    except ModuleNotFoundError:  # asked only then: the check costs more than a no-op rebuild
+        missing = _missing()
+        if not missing:
+            raise
         raise SystemExit(_say_how_to_set_up(
             f"this Python ({sys.executable}) does not have the packages the site needs "
-            f"({', '.join(missing)})"))
-    from rubricsite.cli import main
-
-    raise SystemExit(main())
+            f"({', '.join(missing)})")) from None
+    raise SystemExit(status)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from . import __version__
 from .errors import format_errors
+from .report import BuildReport
 from .terminal import printable
+from .unchanged import nothing_changed
 from .write import OutputRefused
 
 # 3: the system refused (disk full, read-only, permission denied), named with its path and cause
@@ -136,15 +138,8 @@ class Progress:
 
 
 def _build(args, root: Path) -> int:
-    from .pipeline import build_site
-
     output = (args.output or root / "output").resolve()
-    progress = Progress()
-    report = build_site(root, output, base_url=args.base_url, clean=args.clean,
-                        use_cache=not args.no_cache, on_progress=progress,
-                        on_wait=lambda: print(f"Waiting for another build into {output} to finish",
-                                              file=sys.stderr, flush=True))
-    progress.end()
+    report = _nothing_to_do(root, output, args) or _built(root, output, args)
     if report.errors:
         _print_errors(report.errors, "text", root)
         return EXIT_CONTENT
@@ -152,6 +147,30 @@ def _build(args, root: Path) -> int:
         print(note, file=sys.stderr)
     print(report.summary())
     return EXIT_OK
+
+
+def _nothing_to_do(root: Path, output: Path, args) -> BuildReport | None:
+    """The report of a rebuild with nothing to do, told before the rest of the engine is loaded."""
+    if args.clean or args.no_cache:
+        return None
+    started = time.perf_counter()
+    last = nothing_changed(root, output, args.base_url)
+    if last is None:
+        return None
+    return BuildReport(pages=last.pages, files=len(last.outputs), notes=last.notes,
+                       seconds=time.perf_counter() - started)
+
+
+def _built(root: Path, output: Path, args) -> BuildReport:
+    from .pipeline import build_site
+
+    progress = Progress()
+    report = build_site(root, output, base_url=args.base_url, clean=args.clean,
+                        use_cache=not args.no_cache, on_progress=progress, check_unchanged=False,
+                        on_wait=lambda: print(f"Waiting for another build into {output} to finish",
+                                              file=sys.stderr, flush=True))
+    progress.end()
+    return report
 
 
 def _check(args, root: Path) -> int:

@@ -9,14 +9,14 @@ fingerprint differs from the one it was last drawn with, or its file is missing 
 an incremental build therefore equals a clean one after any change to any of these.
 
 The files made from the whole site (sitemap, feed, data, assets) and the search bundle have
-keys of their own (`whole_site_key`, `search_key`). `unchanged` answers a rebuild in which no
-input changed from file stats alone. What the last build left is kept in store.Store.
+keys of their own (`whole_site_key`, `search_key`). A rebuild in which no input changed is
+answered from file stats alone, before the rest of the engine loads (unchanged.py). What the last
+build left is kept in store.Store.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -26,9 +26,6 @@ import jinja2
 from . import __version__, markup, search_index
 from .model import Exemplar, Site
 from .safety import files_under
-
-ENGINE = Path(__file__).parent
-SITE_FOLDERS = ("site.yaml", "rubric", "content", "templates", "assets")
 
 
 def engine_key() -> str:
@@ -144,67 +141,3 @@ def search_key(searchable: Iterable[str], now: Mapping[str, str], language: str)
 
 def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-# --- nothing changed: answer from file stats alone --------------------------------------------
-
-
-Stats = dict[str, tuple[int, int]]  # path -> (mtime_ns, size)
-
-
-def input_stats(root: Path) -> Stats:
-    """(mtime, size) of every file a build reads, the engine's own included."""
-    found: Stats = {}
-    for name in SITE_FOLDERS:
-        path = root / name
-        if path.is_file():
-            stat = path.stat()
-            found[str(path)] = (stat.st_mtime_ns, stat.st_size)
-        else:
-            _scan(found, str(path), frozenset())
-    _scan(found, str(ENGINE), frozenset({"__pycache__"}))
-    return found
-
-
-def output_stats(output: Path, files: Iterable[str]) -> Stats:
-    """(mtime, size) of the output's files, by path relative to it; a missing file is left out."""
-    found: Stats = {}
-    top = os.fspath(output)
-    for rel in files:
-        try:
-            stat = os.stat(os.path.join(top, rel))
-        except OSError:
-            continue
-        found[rel] = (stat.st_mtime_ns, stat.st_size)
-    return found
-
-
-def build_key(output: Path, base_url: str | None) -> str:
-    """What must be the same for a no-op: the engine, the output folder and the base URL."""
-    return _hash(repr((engine_key(), str(output), base_url)))
-
-
-def unchanged(root: Path, output: Path, last_inputs: Stats, last_outputs: Stats) -> bool:
-    """Whether no input changed and the output is as the last build left it.
-
-    Stats only (no parsing, nothing of the larger store loaded), so a rebuild of a
-    10,000-exemplar site with nothing changed costs a directory scan.
-    """
-    if not last_outputs or input_stats(root) != last_inputs:
-        return False
-    return output_stats(output, last_outputs) == last_outputs
-
-
-def _scan(found: Stats, top: str, skip: frozenset[str]) -> None:
-    try:
-        entries = os.scandir(top)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    with entries:
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name not in skip:
-                    _scan(found, entry.path, skip)
-            else:
-                stat = entry.stat(follow_symlinks=False)
-                found[entry.path] = (stat.st_mtime_ns, stat.st_size)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from . import incremental, urls
+from . import incremental, unchanged, urls
 from .claims import check_output_paths
 from .errors import ContentError, Problems
 from .links import check_markdown, check_text, site_paths
@@ -25,8 +25,9 @@ from .model import Exemplar, Site, frozen_map
 from .plan import Page, exemplar_page, plan_pages
 from .post import copy_assets, post_files
 from .render import Rendered, make_environment, page_globals, render_pages
-from .search_index import BUNDLE, search_bundle
-from .store import FILE_NAME, LastBuild, Store, cache_dir
+from .report import BuildReport
+from .search_index import BUNDLE, Gathered
+from .store import LastBuild, Store, cache_dir
 from .sync import stale_files
 from .validate import to_exemplar, to_site
 from .write import (
@@ -37,28 +38,6 @@ from .write import (
     remove_leftovers,
     staged_output,
 )
-
-
-@dataclass
-class BuildReport:
-    """What a build did: its errors, or what it wrote."""
-
-    errors: list[ContentError] = field(default_factory=list)
-    pages: int = 0
-    rendered: list[str] = field(default_factory=list)  # URLs drawn anew this time
-    changed: list[str] = field(default_factory=list)  # output files written or removed
-    pages_changed: int = 0  # pages among them; the search bundle's files are not pages
-    notes: tuple[str, ...] = ()  # lines to show that are not problems (see Site.notes)
-    files: int = 0
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> str:
-        """One line for the end of a build: `Built 10,247 pages (3 changed) in 1.21 s`."""
-        return f"Built {self.pages:,} pages ({self.pages_changed:,} changed) in {self.seconds:.2f} s"
 
 
 def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, list[ContentError]]:
@@ -108,7 +87,7 @@ class Builder:
         self.outputs: set[str] | None = None  # the output's files after the last build
         self.index_stale = False  # a searchable page was drawn since the search index was made
         self._marker: tuple[int, int] | None = None  # the marker's stat after the last build
-        self._inputs: incremental.Stats = {}  # input stats when the last build began
+        self._inputs: unchanged.Stats = {}  # input stats when the last build began
         self._env: tuple[str, jinja2.Environment] | None = None
         self._post_key = ""
         self._post_paths: list[str] = []
@@ -151,17 +130,18 @@ class Builder:
         started = time.perf_counter()
         problems = Problems()
         if persist:
-            self._inputs = incremental.input_stats(self.root)
+            self._inputs = unchanged.input_stats(self.root)
         plan = self._replan_stories(changed, clean) or self._plan(changed, problems)  # load..plan
         if plan is None:
             return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
         with output_lock(self.output, on_wait):
             try:
                 with staged_output(self.output, self._output_files(), clean=clean) as stage:  # write
-                    drawn = self._render(plan, stage, problems, on_progress)  # render
+                    index = self._search_gathering(plan, search)  # what drawn pages give the index
+                    drawn = self._render(plan, stage, problems, on_progress, index)  # render
                     if problems:  # template errors, with template file and line
                         raise _Abort
-                    self._post(plan, stage, set(drawn), search)  # post: whole-site files, search
+                    self._post(plan, stage, set(drawn), search, index)  # post: whole-site files, search
             except _Abort:  # nothing is written
                 return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
             self._published(plan, stage, drawn, search)
@@ -243,8 +223,9 @@ class Builder:
     # --- render ----------------------------------------------------------------------------------------
 
     def _render(self, plan: Plan, stage: Stage, problems: Problems,
-                on_progress: Callable[[int, int], None] | None) -> list[str]:
-        """Draw the stale pages into the stage; the URLs drawn, in plan order."""
+                on_progress: Callable[[int, int], None] | None, index: Gathered | None) -> list[str]:
+        """Draw the stale pages into the stage, their parts of the search index into index; the
+        URLs drawn, in plan order."""
         if self.drawn is None:
             self.drawn = self.store.fingerprints()
         candidates = plan.only if plan.only is not None and self.outputs is not None else plan.pages
@@ -259,17 +240,20 @@ class Builder:
             for url, data in chunk.files.items():
                 stage.put(urls.output_path(url), data)
             self.markup.save(chunk.new_markup)
+            if index is not None:
+                index.add(chunk.search)
 
         shared = page_globals(plan.site, plan.asset_version)
         shared["site_paths"] = plan.site_paths  # templates' links are checked as they are drawn
         render_pages([plan.pages[u] for u in stale], lambda: (env, self.markup), shared, problems,
-                     progress, on_chunk=take)
+                     progress, on_chunk=take, search_ranks=index.ranks if index else None)
         self.markup.save()
         return stale
 
     # --- post ------------------------------------------------------------------------------------------
 
-    def _post(self, plan: Plan, stage: Stage, drawn: set[str], search: bool) -> None:
+    def _post(self, plan: Plan, stage: Stage, drawn: set[str], search: bool,
+              index: Gathered | None) -> None:
         """Everything besides the pages drawn: kept pages, whole-site files, the search index."""
         if plan.only is not None and not search and self.outputs is not None:
             stage.expected.update(stage.previous)  # a story edit: every file stays, a few change
@@ -278,7 +262,7 @@ class Builder:
             if url not in drawn:
                 stage.keep(urls.output_path(url))
         self._stage_whole_site_files(stage, plan)
-        self._stage_search_index(stage, plan, drawn, search)
+        self._stage_search_index(stage, plan, drawn, search, index)
 
     def _stage_whole_site_files(self, stage: Stage, plan: Plan) -> None:
         """Assets, sitemap, feed and data: made again only when what they show may have changed."""
@@ -293,7 +277,17 @@ class Builder:
             self._post_paths.append(path)
         self._post_key = key
 
-    def _stage_search_index(self, stage: Stage, plan: Plan, drawn: set[str], search: bool) -> None:
+    def _search_gathering(self, plan: Plan, search: bool) -> Gathered | None:
+        """Where render puts the drawn pages' parts of the search index; None when this build makes
+        no new index (search=False, or the store holds the one for these pages)."""
+        if not search:
+            return None
+        searchable = sorted(url for url, page in plan.pages.items() if page.searchable)
+        key = incremental.search_key(searchable, plan.fingerprints, plan.site.config.language)
+        return None if self.store.holds_search(key) else Gathered(searchable)
+
+    def _stage_search_index(self, stage: Stage, plan: Plan, drawn: set[str], search: bool,
+                            index: Gathered | None) -> None:
         """The search index: kept while no searchable page was drawn, else made again, or taken
         from the store when the same searchable pages were indexed before (a warm CI build):
         it depends only on the bytes of the searchable pages, which their fingerprints stand for.
@@ -312,8 +306,8 @@ class Builder:
         if kept:
             files = kept
         else:
-            pages = ((url, stage.read(urls.output_path(url))) for url in searchable)
-            files = search_bundle(pages, language)
+            index = index or Gathered(searchable)  # pages not drawn now are read back
+            files = index.files(lambda url: stage.read(urls.output_path(url)), language)
             self.store.put_search_files(key, files)
         for path, data in files:
             stage.put(path, data)
@@ -352,9 +346,10 @@ class Builder:
         """Write the store, so the next process starts where this one is."""
         if self.plan is None or self.outputs is None or self.drawn is None:
             return
-        last = LastBuild(incremental.build_key(self.output, self.base_url), len(self.plan.pages),
-                         not self.index_stale, self._inputs or incremental.input_stats(self.root),
-                         incremental.output_stats(self.output, self.outputs), self.plan.site.notes)
+        last = LastBuild(unchanged.build_key(self.output, self.base_url), len(self.plan.pages),
+                         not self.index_stale, self._inputs or unchanged.input_stats(self.root),
+                         unchanged.output_stats(self.output, self.outputs), self.plan.site.notes,
+                         incremental.engine_key())
         parse = self.parse or ParseCache()
         rows = {path: row for path, row in parse.new.items() if path in parse.seen}
         self.store.save_build(last, self.drawn, rows, parse.seen)
@@ -407,24 +402,22 @@ def build_site(
     on_progress: Callable[[int, int], None] | None = None,
     on_wait: Callable[[], None] | None = None,
     search: bool = True,
+    check_unchanged: bool = True,
 ) -> BuildReport:
     """Build the site at root into output; all or nothing, redrawing only what changed.
 
     Raises write.OutputRefused, before anything is touched, for an output folder the engine did
     not make; OSError when the system refuses a write (disk full, permissions).
-    search=False skips the search index and keeps the last one.
+    search=False skips the search index and keeps the last one. check_unchanged=False: the
+    caller has just asked unchanged.nothing_changed (the command line does, before loading this).
     """
     started = time.perf_counter()
     root, output = root.resolve(), output.resolve()
-    kept = use_cache and not clean and (cache_dir(root) / FILE_NAME).is_file()
-    store = Store(cache_dir(root) if kept else None)  # opened only if there: touch nothing yet
-    last = store.last_build()
-    store.close()
-    if last is not None and last.key == incremental.build_key(output, base_url) \
-            and (last.search_fresh or not search) \
-            and incremental.unchanged(root, output, last.inputs, last.outputs):
+    last = unchanged.nothing_changed(root, output, base_url, search, incremental.engine_key()) \
+        if use_cache and not clean and check_unchanged else None
+    if last is not None:  # nothing touched, nothing to refuse
         return BuildReport(pages=last.pages, files=len(last.outputs), notes=last.notes,
-                           seconds=time.perf_counter() - started)  # nothing touched, nothing to refuse
+                           seconds=time.perf_counter() - started)
     check_output(root, output)
     builder = Builder(root, output, base_url=base_url, use_cache=use_cache)
     try:

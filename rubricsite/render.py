@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -18,6 +18,7 @@ from .markup import MarkupCache, MarkupError
 from .model import Resource, Site
 from .plan import Page
 from .presentation import kind_label, lang_attr, resource_where
+from .search_index import Part, index_pages
 
 PARALLEL_FROM = 400  # below this many pages a second process costs more than it saves
 
@@ -76,11 +77,13 @@ def citation(resource: Resource) -> Markup:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """What rendering gives back: page bytes by URL, and Markdown rendered for the first time."""
+    """What rendering gives back: page bytes by URL, Markdown rendered for the first time, and
+    the search index's parts for the searchable pages drawn (when the index is to be made)."""
 
     files: dict[str, bytes]
     new_markup: dict[str, str]
     errors: list[ContentError]
+    search: list[Part] = field(default_factory=list)
 
 
 def page_globals(site: Site, asset_version: str) -> dict[str, object]:
@@ -149,9 +152,11 @@ def _template_error(exc: BaseException, page: Page) -> ContentError:
     return ContentError(Path(page.template), None, f"{type(exc).__name__}: {exc} ({page.url})")
 
 
-def _render_chunk(job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict],
-                  pages: Sequence[Page]) -> Rendered:
-    make, shared = job
+Job = tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict, Mapping[str, int] | None]
+
+
+def _render_chunk(job: Job, pages: Sequence[Page]) -> Rendered:
+    make, shared, search_ranks = job
     env, markup = make()
     files, errors = {}, []
     for page in pages:
@@ -167,7 +172,15 @@ def _render_chunk(job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]
         # a worker keeps no Markdown between chunks: every kept story is private memory, two
         # workers held ~450 MB each by the end of 10,000 exemplars, and none is drawn twice
         markup.memory.clear()
-    return Rendered(files, new, errors)
+    return Rendered(files, new, errors, _index_parts(files, search_ranks))
+
+
+def _index_parts(files: Mapping[str, bytes], ranks: Mapping[str, int] | None) -> list[Part]:
+    """The index's parts for the searchable pages among files, from the bytes just drawn: the
+    worker that drew them reads them for the index too, not the main process after them all."""
+    if not ranks:
+        return []
+    return index_pages(sorted((ranks[url], url, data) for url, data in files.items() if url in ranks))
 
 
 def render_pages(
@@ -177,14 +190,16 @@ def render_pages(
     problems: Problems,
     on_progress: Callable[[int], None] | None = None,
     on_chunk: Callable[[Rendered], None] | None = None,
+    search_ranks: Mapping[str, int] | None = None,
 ) -> Rendered:
     """Render pages in memory, on every core when there are many; template errors become problems.
 
     With on_chunk, each chunk of pages goes there as soon as it is drawn and is not kept: a
-    build of 10,000 pages then never holds them all at once (issue 5: peak memory).
+    build of 10,000 pages then never holds them all at once (issue 5: peak memory). With
+    search_ranks (searchable URL -> rank), the pages among them are indexed as they are drawn.
     """
     chunks, done = [], 0
-    work = functools.partial(_render_chunk, (make, shared))
+    work = functools.partial(_render_chunk, (make, shared, search_ranks))
     for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50):
         done += len(chunk.files) + len(chunk.errors)
         chunks.append(_handed(chunk, on_chunk))
@@ -193,12 +208,14 @@ def render_pages(
     files: dict[str, bytes] = {}
     new_markup: dict[str, str] = {}
     errors: list[ContentError] = []
+    search: list[Part] = []
     for chunk in chunks:
         files.update(chunk.files)
         new_markup.update(chunk.new_markup)
         errors.extend(chunk.errors)
+        search.extend(chunk.search)
     problems.extend(errors)
-    return Rendered(files, new_markup, errors)
+    return Rendered(files, new_markup, errors, search)
 
 
 def _handed(chunk: Rendered, on_chunk: Callable[[Rendered], None] | None) -> Rendered:

@@ -60,6 +60,7 @@ class LastBuild:
     inputs: Stats
     outputs: Stats
     notes: tuple[str, ...] = ()  # what the build said besides problems (Site.notes)
+    engine: str = ""  # incremental.engine_key() of the build: checked when the engine is loaded
 
 
 class Store:
@@ -81,18 +82,18 @@ class Store:
         try:
             record = json.loads(rows[0][0]) if rows else None
             key, pages, fresh = record["key"], record["pages"], record["search_fresh"]
-            notes = tuple(record["notes"])
+            notes, engine = tuple(record["notes"]), record["engine"]
         except (ValueError, TypeError, KeyError, IndexError):
             return None
         if not (isinstance(key, str) and isinstance(pages, int) and isinstance(fresh, bool)
-                and all(isinstance(n, str) for n in notes)):
+                and isinstance(engine, str) and all(isinstance(n, str) for n in notes)):
             return None
         stats: dict[str, Stats] = {"input": {}, "output": {}}
         for kind, path, mtime, size in self._read("SELECT kind, path, mtime, size FROM stats"):
             if kind in stats and isinstance(path, str) and isinstance(mtime, int) \
                     and isinstance(size, int):
                 stats[kind][path] = (mtime, size)
-        return LastBuild(key, pages, fresh, stats["input"], stats["output"], notes)
+        return LastBuild(key, pages, fresh, stats["input"], stats["output"], notes, engine)
 
     def fingerprints(self) -> dict[str, str]:
         """Each page's fingerprint when the output's copy of it was drawn."""
@@ -106,7 +107,7 @@ class Store:
         parsed: rows new this build (path -> (digest, JSON)); parsed_paths: every path still read.
         """
         record = json.dumps({"key": last.key, "pages": last.pages, "search_fresh": last.search_fresh,
-                             "notes": list(last.notes)})
+                             "notes": list(last.notes), "engine": last.engine})
         keep = set(parsed_paths)
 
         def write(db: sqlite3.Connection) -> None:
@@ -145,10 +146,14 @@ class Store:
 
     # --- the search bundle's data files ----------------------------------------------------------
 
+    def holds_search(self, key: str) -> bool:
+        """Whether the bundle saved is this key's (search_files may still find it damaged)."""
+        rows = self._read("SELECT value FROM meta WHERE name = 'search'")
+        return bool(rows) and rows[0][0] == key
+
     def search_files(self, key: str) -> list[tuple[str, bytes]] | None:
         """The bundle's data files saved under this key; None when it is another key's or damaged."""
-        rows = self._read("SELECT value FROM meta WHERE name = 'search'")
-        if not rows or rows[0][0] != key:
+        if not self.holds_search(key):
             return None
         files = self._read("SELECT path, data FROM search ORDER BY path")
         if not files or not all(isinstance(p, str) and _SEARCH_PATH.match(p) and ".." not in p

@@ -14,9 +14,18 @@ SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _BROWSER_IGNORES = re.compile(r"[\t\n\r]")  # browsers drop these inside a URL before reading it
 _BAD = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
-# every attribute value; the few that could break the rule are then looked at closely
-_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
-_NAME_BEFORE = re.compile(r"([a-zA-Z][\w:-]*)\s*$")
+# An attribute value: what follows '=' up to its closing quote, or an unquoted run.
+_VALUE_SOURCE = r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))"""
+# Only a value holding ':', '&' or a backslash, or starting with '//', can break the rule. The scan
+# reads values one after another from the start of the page, as a browser's tokeniser would not
+# but a page's own markup does; the harmless ones (nearly all) are skipped inside the regex
+# engine, possessively, so a value is never re-read from its middle.
+_HARMLESS_VALUE = r"""(?:"(?!\s*//)[^":&\\]*"|'(?!\s*//)[^':&\\]*'|(?!//)[^\s>"':&\\]+(?![^\s>"']))"""
+_NEXT_SUSPECT = re.compile(
+    rf"""(?:[^=]+|=\s*{_HARMLESS_VALUE}|=(?!\s*{_VALUE_SOURCE}))*+(?P<at>=)\s*{_VALUE_SOURCE}""")
+_NAME_RUN = re.compile(r"[\w:-]+")  # an attribute's name, read backwards from its '='
+_NAME_START = re.compile(r"[a-zA-Z][\w:-]*")
+_HOST = re.compile(r"^https?://[^/?#]+", re.IGNORECASE)
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "xlink:href",
                             "srcset", "ping", "background", "cite", "data", "manifest"})
 
@@ -39,7 +48,7 @@ def problem(url: str, *, relative: bool = False) -> str | None:
             return f"'{name}:' addresses are not allowed"
         if name == "mailto":
             return None if len(url) > len("mailto:") else "the e-mail address is missing"
-        return None if re.match(r"^https?://[^/?#]+", url, re.IGNORECASE) else \
+        return None if _HOST.match(url) else \
             "the address has no host after '//'"
     if url.startswith("//"):
         return "an address starting with '//' leads to another site"
@@ -66,23 +75,31 @@ def site_path_problem(path: str) -> str | None:
 def unsafe_in_page(page_html: str) -> str | None:
     """The first address in a drawn page's href, src (...) that breaks the rule, or None.
 
-    Linear and cheap: only values holding ':', '&', a backslash or a leading '//' can break it,
+    Linear and cheap: the regex hands over only the values that could break it (_NEXT_SUSPECT),
     and only those are checked for being inside a tag and in a URL attribute.
     """
-    for match in _VALUE.finditer(page_html):
-        value = next(g for g in match.groups() if g is not None)
-        if ":" not in value and "&" not in value and "\\" not in value \
-                and value.lstrip()[:2] != "//":
-            continue
-        start = match.start()
+    position = 0
+    while (match := _NEXT_SUSPECT.match(page_html, position)) is not None:
+        position = match.end()
+        value = match.group(match.lastindex or 1)
+        start = match.start("at")
         if page_html.rfind("<", 0, start) < page_html.rfind(">", 0, start):
             continue  # text between tags, not an attribute
-        name = _NAME_BEFORE.search(page_html, max(0, start - 64), start)
-        if name is None or name.group(1).lower() not in URL_ATTRIBUTES:
+        name = _attribute_name(page_html, start)
+        if name not in URL_ATTRIBUTES:
             continue
         value = html.unescape(value)
         parts = [p.strip().split(" ")[0] for p in value.split(",")] \
-            if name.group(1).lower() == "srcset" else [value]
+            if name == "srcset" else [value]
         if any(problem(part, relative=True) for part in parts if part.strip()):
             return value
     return None
+
+
+def _attribute_name(page_html: str, at: int) -> str:
+    """The lower-case name of the attribute whose '=' is at `at` ('' when none is there): the
+    run of name characters just before it, from its first ASCII letter."""
+    backwards = page_html[max(0, at - 64) : at][::-1].lstrip()
+    run = _NAME_RUN.match(backwards)
+    name = _NAME_START.search(run.group()[::-1]) if run else None
+    return name.group().lower() if name else ""

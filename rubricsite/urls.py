@@ -8,8 +8,10 @@ Every address the engine writes comes from here: the planner, the post files, th
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 
-from .model import CellKey
+if TYPE_CHECKING:  # a hint only: the no-op rebuild loads urls (through store.py), not the model
+    from .model import CellKey
 
 HOME = "/"
 EXEMPLARS = "/exemplars/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import exemplar
+from conftest import LEADING, exemplar
 from hostile import cli, refused_by_check_and_build
 
 from rubricsite import urlpolicy
@@ -166,3 +166,48 @@ def test_a_standard_may_not_take_a_built_in_address(make_site, tmp_path):
         "rubric/exemplars.yaml:1: error: standard of exemplars.yaml and the built-in page "
         "/exemplars/ both claim the address /exemplars/ (rename one of them: two pages cannot "
         "share one address)"], tmp_path)
+
+
+def _plain_scan(page_html: str) -> str | None:
+    """unsafe_in_page written plainly: every attribute value in turn, each looked at in Python."""
+    import html
+    import re
+    for match in re.finditer(r"""=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", page_html):
+        value = next(g for g in match.groups() if g is not None)
+        if not any(c in value for c in ":&\\") and value.lstrip()[:2] != "//":
+            continue  # only these can break the rule
+        start = match.start()
+        if page_html.rfind("<", 0, start) < page_html.rfind(">", 0, start):
+            continue
+        name = re.compile(r"([a-zA-Z][\w:-]*)\s*$").search(page_html, max(0, start - 64), start)
+        if name is None or name.group(1).lower() not in urlpolicy.URL_ATTRIBUTES:
+            continue
+        value = html.unescape(value)
+        parts = [p.strip().split(" ")[0] for p in value.split(",")] \
+            if name.group(1).lower() == "srcset" else [value]
+        if any(urlpolicy.problem(part, relative=True) for part in parts if part.strip()):
+            return value
+    return None
+
+
+PIECES = ("<a ", "<img ", ">", "<", " ", "\n", "=", '"', "'", "href", "src", "srcset", "title",
+          "data-src", "xlink:href", "HREF", "  =  ", "/ok/", "https://example.org/x", "javascript:x",
+          "//evil", " //evil", "&#106;avascript:x", "a:b", "a\\b", "x&amp;y", "mailto:", "1src",
+          "é", "text", ",", " 2x", "-", "_")
+
+
+def test_the_page_scan_finds_what_reading_every_value_finds():
+    import random
+    rng = random.Random(13)
+    samples = ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 40))) for _ in range(20_000)]
+    differ = [s for s in samples if urlpolicy.unsafe_in_page(s) != _plain_scan(s)]
+    assert differ == []
+    assert sum(_plain_scan(s) is not None for s in samples) > 300  # the samples do hold bad ones
+
+
+def test_the_page_scan_reads_built_pages_as_every_value_read(build):
+    output = build(LEADING)
+    pages = [p.read_text(encoding="utf-8") for p in output.rglob("*.html")]
+    assert pages and all(urlpolicy.unsafe_in_page(p) == _plain_scan(p) is None for p in pages)
+    broken = pages[0].replace('href="', 'href="javascript:alert(1)//', 1)
+    assert urlpolicy.unsafe_in_page(broken) == _plain_scan(broken) is not None

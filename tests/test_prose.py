@@ -100,3 +100,17 @@ def test_what_the_quick_way_refuses_still_converts(source):
     assert Prose(make_converter()).convert(source) is None
     plain = make_converter(quick=False).convert(source)
     assert to_html(source) == sanitise(plain.replace("<h1", "<h2").replace("</h1>", "</h2>"))
+
+
+def test_the_refusal_is_the_one_regex_it_replaced():
+    import re
+
+    from rubricsite.prose import refused
+    one_regex = re.compile(r"[<&\\`|{}\t\r\x00-\x08\x0b-\x1f_]|(?<=[^\n])>|\[\^|!\[|(?:^|\n)\*\[|~~~"
+                           r"|\n\n\n|[ ]\n|\n[ ]|^\s|\s$")
+    marks = [*TOKENS, "<", "&", "\\", "`", "|", "{", "}", "\t", "\r", "\x01", "\x1f", "_", "[^",
+             "![", "*[", "~~~", "~~", "\n\n\n", " \n", "\n ", "\xa0", "\u2003"]
+    rng = random.Random(11)
+    samples = ["".join(rng.choice(marks) for _ in range(rng.randint(1, 12))) for _ in range(30_000)]
+    assert [s for s in samples if refused(s) != bool(one_regex.search(s))] == []
+    assert 1_000 < sum(map(refused, samples)) < 29_000  # both answers are well represented
