@@ -18,6 +18,7 @@ import jinja2
 from . import incremental, unchanged, urls
 from .claims import check_output_paths
 from .errors import ContentError, Problems
+from .heap import collector_paused
 from .links import check_markdown, check_text, site_paths
 from .load import ParseCache, asset_dirs, read_markdown_file, read_sources, template_dirs
 from .markup import MarkupCache, to_html
@@ -43,7 +44,8 @@ from .write import (
 def check_site(root: Path, base_url: str | None = None) -> tuple[Site | None, list[ContentError]]:
     """Load and validate everything; the Site when there is no problem, and all problems."""
     problems = Problems()
-    site = to_site(read_sources(root, problems), problems, base_url)
+    with collector_paused():
+        site = to_site(read_sources(root, problems), problems, base_url)
     if not problems:  # what check passes, build renders: the same claims on output paths
         check_output_paths(plan_pages(site), problems)
     if not problems:  # the generated files are compared only with a rubric that reads
@@ -153,6 +155,10 @@ class Builder:
 
     def _plan(self, changed: Iterable[Path] | None, problems: Problems) -> Plan | None:
         """Read (what changed), validate and plan the whole site."""
+        with collector_paused():  # what is made here lives as long as the plan
+            return self._plan_site(changed, problems)
+
+    def _plan_site(self, changed: Iterable[Path] | None, problems: Problems) -> Plan | None:
         if self.parse is None:
             self.parse = ParseCache(self.store.parsed())
         cache = ParseCache(self.parse.stored, self.parse.seen, changed)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import exemplar
 
-from rubricsite import load, parallel
+from rubricsite import load, parallel, validate
 from rubricsite.errors import Problems
 from rubricsite.link_targets import internal_links, markdown_links
 from rubricsite.load import ParseCache, parse_yaml, read_sources
@@ -70,21 +70,38 @@ def test_files_read_by_workers_equal_files_read_in_one_process(make_site, monkey
     assert warm == alone
 
 
-@pytest.mark.parametrize("broken", ["every file", "a link"])
+@pytest.mark.parametrize("broken", ["every file", "a link", "nothing"])
 def test_a_check_through_workers_reports_what_one_process_does(make_site, monkeypatch, broken):
     files = _many(30)
-    if broken == "a link":  # links are checked once everything else reads
-        files = {p: t for p, t in files.items() if p not in BROKEN or "link" in p}
+    if broken != "every file":  # links are checked once everything else reads
+        files = {p: t for p, t in files.items()
+                 if p not in BROKEN or ("link" in p and broken == "a link")}
     root = make_site(files)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 10**9)
-    alone = [e.text(root) for e in check_site(root)[1]]
+    for stage in (load, validate):
+        monkeypatch.setattr(stage, "PARALLEL_FROM", 10**9)
+    alone_site, alone_errors = check_site(root)
+    alone = [e.text(root) for e in alone_errors]
+    asked = []
+    chunked = parallel.chunked
+
+    def spy(work, items, **options):
+        asked.append(work.__qualname__.split(".")[0])
+        return chunked(work, items, **options)
+
+    monkeypatch.setattr(parallel, "chunked", spy)
     monkeypatch.setattr(parallel, "workers", lambda: 2)
-    monkeypatch.setattr(load, "PARALLEL_FROM", 2)
-    assert [e.text(root) for e in check_site(root)[1]] == alone
+    for stage in (load, validate):  # reading and checking the exemplars fork their workers
+        monkeypatch.setattr(stage, "PARALLEL_FROM", 2)
+    forked_site, forked_errors = check_site(root)
+    assert [e.text(root) for e in forked_errors] == alone
+    assert forked_site == alone_site
+    assert {"read_markdown_files", "to_exemplars"} <= set(asked)
     if broken == "a link":
         assert alone == ["content/exemplars/broken-link.md:8: error: link '/no-such-page/' leads "
                          "to no page or file of this site (link to a page of this site, or write "
                          "the full https:// address of another site)"]
+    elif broken == "nothing":
+        assert alone == [] and len(alone_site.exemplars) == 31
     else:
         assert len(alone) >= len(BROKEN)
 
