@@ -74,11 +74,15 @@ def citation(resource: Resource) -> Markup:
     return text
 
 
+Write = Callable[[str, bytes], bool]  # (URL, page bytes) -> whether the file was written
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """What rendering gives back: page bytes by URL, and Markdown rendered for the first time."""
+    """What rendering gives back: each page drawn (URL -> whether its file was written, False
+    when the output already held those bytes), Markdown rendered for the first time, errors."""
 
-    files: dict[str, bytes]
+    written: dict[str, bool]
     new_markup: dict[str, str]
     errors: list[ContentError]
 
@@ -149,16 +153,19 @@ def _template_error(exc: BaseException, page: Page) -> ContentError:
     return ContentError(Path(page.template), None, f"{type(exc).__name__}: {exc} ({page.url})")
 
 
-def _render_chunk(job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict],
+def _render_chunk(job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict, Write],
                   pages: Sequence[Page]) -> Rendered:
-    make, shared = job
+    make, shared, write = job
     env, markup = make()
-    files, errors = {}, []
+    written, errors = {}, []
     for page in pages:
         try:
-            files[page.url] = render_one(env, page, shared)
+            data = render_one(env, page, shared)
         except Exception as exc:
             errors.append(_template_error(exc, page))
+            continue
+        # written where it is drawn: page bytes never travel between processes
+        written[page.url] = write(page.url, data)
     errors.extend(shared.pop("broken_links", {}).values())  # type: ignore[attr-defined]
     # hand back only this chunk's new Markdown: a worker draws many chunks, and sending all it
     # ever rendered with each one made the traffic grow with the square of the chunk count
@@ -167,7 +174,7 @@ def _render_chunk(job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]
         # a worker keeps no Markdown between chunks: every kept story is private memory, two
         # workers held ~450 MB each by the end of 10,000 exemplars, and none is drawn twice
         markup.memory.clear()
-    return Rendered(files, new, errors)
+    return Rendered(written, new, errors)
 
 
 def render_pages(
@@ -175,35 +182,13 @@ def render_pages(
     make: Callable[[], tuple[jinja2.Environment, MarkupCache]],
     shared: dict[str, object],
     problems: Problems,
-    on_progress: Callable[[int], None] | None = None,
-    on_chunk: Callable[[Rendered], None] | None = None,
-) -> Rendered:
-    """Render pages in memory, on every core when there are many; template errors become problems.
-
-    With on_chunk, each chunk of pages goes there as soon as it is drawn and is not kept: a
-    build of 10,000 pages then never holds them all at once (issue 5: peak memory).
-    """
-    chunks, done = [], 0
-    work = functools.partial(_render_chunk, (make, shared))
+    write: Write,
+    on_chunk: Callable[[Rendered], None],
+) -> None:
+    """Render pages, on every core when there are many, each written by write(url, bytes) where
+    it is drawn; each chunk's Rendered goes to on_chunk as soon as it is done; template errors
+    become problems."""
+    work = functools.partial(_render_chunk, (make, shared, write))
     for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50):
-        done += len(chunk.files) + len(chunk.errors)
-        chunks.append(_handed(chunk, on_chunk))
-        if on_progress:
-            on_progress(done)
-    files: dict[str, bytes] = {}
-    new_markup: dict[str, str] = {}
-    errors: list[ContentError] = []
-    for chunk in chunks:
-        files.update(chunk.files)
-        new_markup.update(chunk.new_markup)
-        errors.extend(chunk.errors)
-    problems.extend(errors)
-    return Rendered(files, new_markup, errors)
-
-
-def _handed(chunk: Rendered, on_chunk: Callable[[Rendered], None] | None) -> Rendered:
-    """The chunk to keep: all of it, or only its errors once on_chunk has taken the rest."""
-    if on_chunk is None:
-        return chunk
-    on_chunk(chunk)
-    return Rendered({}, {}, chunk.errors)
+        problems.extend(chunk.errors)
+        on_chunk(chunk)
