@@ -7,6 +7,7 @@ content page, or tags `C` and `C++` (both /tags/c/) are all the same check.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -68,6 +69,7 @@ def _report(problems: Problems, new: Claimant, old: Claimant, url: str) -> None:
                  "rename one of them: two pages cannot share one address")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a tag recurs on thousands of exemplars
 def _norm(value: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
 

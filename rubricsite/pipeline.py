@@ -26,7 +26,7 @@ from .plan import Page, exemplar_page, plan_pages
 from .post import copy_assets, post_files
 from .render import Rendered, make_environment, page_globals, render_pages
 from .report import BuildReport
-from .search_index import BUNDLE, search_bundle
+from .search_index import BUNDLE, Gathered
 from .store import LastBuild, Store, cache_dir
 from .sync import stale_files
 from .validate import to_exemplar, to_site
@@ -137,10 +137,11 @@ class Builder:
         with output_lock(self.output, on_wait):
             try:
                 with staged_output(self.output, self._output_files(), clean=clean) as stage:  # write
-                    drawn = self._render(plan, stage, problems, on_progress)  # render
+                    index = self._search_gathering(plan, search)  # what drawn pages give the index
+                    drawn = self._render(plan, stage, problems, on_progress, index)  # render
                     if problems:  # template errors, with template file and line
                         raise _Abort
-                    self._post(plan, stage, set(drawn), search)  # post: whole-site files, search
+                    self._post(plan, stage, set(drawn), search, index)  # post: whole-site files, search
             except _Abort:  # nothing is written
                 return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
             self._published(plan, stage, drawn, search)
@@ -222,8 +223,9 @@ class Builder:
     # --- render ----------------------------------------------------------------------------------------
 
     def _render(self, plan: Plan, stage: Stage, problems: Problems,
-                on_progress: Callable[[int, int], None] | None) -> list[str]:
-        """Draw the stale pages into the stage; the URLs drawn, in plan order."""
+                on_progress: Callable[[int, int], None] | None, index: Gathered | None) -> list[str]:
+        """Draw the stale pages into the stage, their parts of the search index into index; the
+        URLs drawn, in plan order."""
         if self.drawn is None:
             self.drawn = self.store.fingerprints()
         candidates = plan.only if plan.only is not None and self.outputs is not None else plan.pages
@@ -239,6 +241,8 @@ class Builder:
             for url, written in chunk.written.items():
                 stage.record(urls.output_path(url), written)
             self.markup.save(chunk.new_markup)
+            if index is not None:
+                index.add(chunk.search)
             done += len(chunk.written) + len(chunk.errors)
             if on_progress:
                 on_progress(done, len(stale))
@@ -246,13 +250,15 @@ class Builder:
         shared = page_globals(plan.site, plan.asset_version)
         shared["site_paths"] = plan.site_paths  # templates' links are checked as they are drawn
         render_pages([plan.pages[u] for u in stale], lambda: (env, self.markup), shared, problems,
-                     lambda url, data: stage.write(urls.output_path(url), data), take)
+                     lambda url, data: stage.write(urls.output_path(url), data), take,
+                     search_ranks=index.ranks if index else None)
         self.markup.save()
         return stale
 
     # --- post ------------------------------------------------------------------------------------------
 
-    def _post(self, plan: Plan, stage: Stage, drawn: set[str], search: bool) -> None:
+    def _post(self, plan: Plan, stage: Stage, drawn: set[str], search: bool,
+              index: Gathered | None) -> None:
         """Everything besides the pages drawn: kept pages, whole-site files, the search index."""
         if plan.only is not None and not search and self.outputs is not None:
             stage.expected.update(stage.previous)  # a story edit: every file stays, a few change
@@ -261,7 +267,7 @@ class Builder:
             if url not in drawn:
                 stage.keep(urls.output_path(url))
         self._stage_whole_site_files(stage, plan)
-        self._stage_search_index(stage, plan, drawn, search)
+        self._stage_search_index(stage, plan, drawn, search, index)
 
     def _stage_whole_site_files(self, stage: Stage, plan: Plan) -> None:
         """Assets, sitemap, feed and data: made again only when what they show may have changed."""
@@ -276,7 +282,17 @@ class Builder:
             self._post_paths.append(path)
         self._post_key = key
 
-    def _stage_search_index(self, stage: Stage, plan: Plan, drawn: set[str], search: bool) -> None:
+    def _search_gathering(self, plan: Plan, search: bool) -> Gathered | None:
+        """Where render puts the drawn pages' parts of the search index; None when this build makes
+        no new index (search=False, or the store holds the one for these pages)."""
+        if not search:
+            return None
+        searchable = sorted(url for url, page in plan.pages.items() if page.searchable)
+        key = incremental.search_key(searchable, plan.fingerprints, plan.site.config.language)
+        return None if self.store.holds_search(key) else Gathered(searchable)
+
+    def _stage_search_index(self, stage: Stage, plan: Plan, drawn: set[str], search: bool,
+                            index: Gathered | None) -> None:
         """The search index: kept while no searchable page was drawn, else made again, or taken
         from the store when the same searchable pages were indexed before (a warm CI build):
         it depends only on the bytes of the searchable pages, which their fingerprints stand for.
@@ -295,8 +311,8 @@ class Builder:
         if kept:
             files = kept
         else:
-            pages = ((url, stage.read(urls.output_path(url))) for url in searchable)
-            files = search_bundle(pages, language)
+            index = index or Gathered(searchable)  # pages not drawn now are read back
+            files = index.files(lambda url: stage.read(urls.output_path(url)), language)
             self.store.put_search_files(key, files)
         for path, data in files:
             stage.put(path, data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -18,6 +18,7 @@ from .markup import MarkupCache, MarkupError
 from .model import Resource, Site
 from .plan import Page
 from .presentation import kind_label, lang_attr, resource_where
+from .search_index import Part, index_pages
 
 PARALLEL_FROM = 400  # below this many pages a second process costs more than it saves
 
@@ -80,11 +81,13 @@ Write = Callable[[str, bytes], bool]  # (URL, page bytes) -> whether the file wa
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """What rendering gives back: each page drawn (URL -> whether its file was written, False
-    when the output already held those bytes), Markdown rendered for the first time, errors."""
+    when the output already held those bytes), Markdown rendered for the first time, errors,
+    and the search index's parts for the searchable pages drawn (when the index is to be made)."""
 
     written: dict[str, bool]
     new_markup: dict[str, str]
     errors: list[ContentError]
+    search: list[Part] = field(default_factory=list)
 
 
 def page_globals(site: Site, asset_version: str) -> dict[str, object]:
@@ -153,11 +156,14 @@ def _template_error(exc: BaseException, page: Page) -> ContentError:
     return ContentError(Path(page.template), None, f"{type(exc).__name__}: {exc} ({page.url})")
 
 
-def _render_chunk(job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict, Write],
-                  pages: Sequence[Page]) -> Rendered:
-    make, shared, write = job
+Job = tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict, Write,
+            Mapping[str, int] | None]
+
+
+def _render_chunk(job: Job, pages: Sequence[Page]) -> Rendered:
+    make, shared, write, search_ranks = job
     env, markup = make()
-    written, errors = {}, []
+    written, errors, searchable = {}, [], []
     for page in pages:
         try:
             data = render_one(env, page, shared)
@@ -166,6 +172,8 @@ def _render_chunk(job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]
             continue
         # written where it is drawn: page bytes never travel between processes
         written[page.url] = write(page.url, data)
+        if search_ranks and page.url in search_ranks:
+            searchable.append((search_ranks[page.url], page.url, data))
     errors.extend(shared.pop("broken_links", {}).values())  # type: ignore[attr-defined]
     # hand back only this chunk's new Markdown: a worker draws many chunks, and sending all it
     # ever rendered with each one made the traffic grow with the square of the chunk count
@@ -174,7 +182,9 @@ def _render_chunk(job: tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]
         # a worker keeps no Markdown between chunks: every kept story is private memory, two
         # workers held ~450 MB each by the end of 10,000 exemplars, and none is drawn twice
         markup.memory.clear()
-    return Rendered(written, new, errors)
+    # the worker that drew the searchable pages reads them for the index too, from the bytes
+    # just drawn, not the main process after them all
+    return Rendered(written, new, errors, index_pages(sorted(searchable)) if searchable else [])
 
 
 def render_pages(
@@ -184,11 +194,13 @@ def render_pages(
     problems: Problems,
     write: Write,
     on_chunk: Callable[[Rendered], None],
+    search_ranks: Mapping[str, int] | None = None,
 ) -> None:
     """Render pages, on every core when there are many, each written by write(url, bytes) where
-    it is drawn; each chunk's Rendered goes to on_chunk as soon as it is done; template errors
-    become problems."""
-    work = functools.partial(_render_chunk, (make, shared, write))
+    it is drawn; each chunk's Rendered goes to on_chunk as soon as it is done, so a build of
+    10,000 pages never holds them all; template errors become problems. With search_ranks
+    (searchable URL -> rank), the pages among them are indexed as they are drawn."""
+    work = functools.partial(_render_chunk, (make, shared, write, search_ranks))
     for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50):
         problems.extend(chunk.errors)
         on_chunk(chunk)

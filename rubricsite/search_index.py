@@ -19,8 +19,13 @@ What the build writes into BUNDLE/, read by assets/js/search-engine.js:
 
 Words are compared folded (lower case, accents dropped) and with the plural `s` taken off, the same
 way in Python and in search-engine.js (tests/test_search_engine.py checks both agree); a query word
-also finds longer words it begins (`partner` finds `partnerships`). Indexing 10,000 exemplars this
-way takes a few seconds of Python where Pagefind took most of a clean build.
+also finds longer words it begins (`partner` finds `partnerships`).
+
+A build indexes each searchable page in the render worker that drew it (`index_pages`, called
+from render.py), in `Part`s of consecutive ranks with their postings already written out; the main
+process only merges the parts (`bundle_files`) and reads back the pages it did not draw
+(`Gathered`). search_bundle is that same merge of one part, so the files never depend on where
+the pages were indexed.
 """
 
 from __future__ import annotations
@@ -30,13 +35,13 @@ import json
 import operator
 import re
 import unicodedata
-from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 
-from . import urls
+from . import parallel, urls
 
 BUNDLE = urls.SEARCH_BUNDLE.strip("/")  # the index's folder in the output
 ENTRY = "index.json"  # the file that says an index is there and what it holds
@@ -87,24 +92,34 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """The searchable words of a text, in order."""
-    return [_stem(w) for w in _WORD.findall(fold(text))]
+    return [stem(w) for w in _WORD.findall(fold(text))]
 
 
 def _term_counts(text: str) -> Counter[str]:
-    """How often each searchable word occurs in a text: terms() counted, five times faster.
+    """How often each searchable word occurs in a text: terms() counted, several times faster.
 
     Folding turns the other characters into letters or spaces, and ASCII text is then cut at
     whatever is not a letter or digit by str.translate, whose ASCII path is far quicker than
-    the regex.
+    the regex; words are stemmed through a table, all in C loops.
     """
     text = text.lower()
     if not text.isascii():
         text = _NOT_ASCII.sub(lambda m: _fold_words(m.group()), text)
     words = text.translate(_ASCII_BREAKS).split() if text.isascii() else _WORD.findall(text)
-    counts: Counter[str] = Counter()
-    for word, count in Counter(words).items():
-        counts[_stem(word)] += count
-    return counts
+    return Counter(map(_stems.__getitem__, words))
+
+
+class _Stems(dict):
+    """Each word's stem, worked out once."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) > 200_000:  # a site's vocabulary is far smaller: never grow without end
+            self.clear()
+        found = self[word] = stem(word)
+        return found
+
+
+_stems = _Stems()
 
 
 @lru_cache(maxsize=4096)
@@ -114,18 +129,6 @@ def _fold_words(run: str) -> str:
 
 # every ASCII character that is not a letter or digit, as a space (what _WORD does not take)
 _ASCII_BREAKS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
-
-
-_stems: dict[str, str] = {}
-
-
-def _stem(word: str) -> str:
-    found = _stems.get(word)
-    if found is None:
-        if len(_stems) > 200_000:  # a site's vocabulary is far smaller; never grow without end
-            _stems.clear()
-        found = _stems[word] = stem(word)
-    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,37 +172,128 @@ def _element(page_html: str, opening: re.Match[str]) -> tuple[str, int]:
     return page_html[opening.end():], len(page_html)
 
 
-class _Index:
-    """Postings built page by page, held as compact arrays (10,000 pages hold ~3 million)."""
+@dataclass(frozen=True, slots=True)
+class Part:
+    """Searchable pages of consecutive ranks (their places in URL order), indexed together
+    wherever they were drawn; the merge numbers them, so parts can come from any process.
 
-    def __init__(self) -> None:
-        self.lengths: list[int] = []  # words by page number, for BM25's length norm
-        self.postings: dict[str, tuple[array, array]] = {}  # term -> (pages, counts)
+    A page with nothing marked is a part of its own with no pages: it is not in the index.
+    """
+
+    ranks: range
+    lengths: list[int]  # each page's words, for BM25's length norm
+    pages: list[bytes]  # each page's entry of its pages file: [url, title, type, code, text]
+    terms: dict[str, tuple[int, int, str]]  # term -> first and last page here, and its postings
+    # from the first page's count on: "count,gap,count,…" (the first page's gap is the merge's)
+
+
+class _Run:
+    """A part being made: pages of consecutive ranks, their postings as one flat list a term."""
+
+    def __init__(self, rank: int) -> None:
+        self.rank = rank
+        self.lengths: list[int] = []
+        self.pages: list[bytes] = []
+        self.postings: dict[str, list[int]] = {}  # term -> [page, count, page, count, …]
 
     def add(self, record: Record) -> None:
-        number = len(self.lengths)
+        page, meta = len(self.lengths), record.meta
         counts = _term_counts(record.text)
-        self.lengths.append(sum(counts.values()))
-        for word, count in _term_counts(record.meta.get("title", "")).items():
+        length = sum(counts.values())
+        self.lengths.append(length)
+        title = _term_counts(meta.get("title", ""))
+        for word, count in title.items():
             counts[word] += TITLE_WEIGHT * count
+        if length + TITLE_WEIGHT * sum(title.values()) > _MAX_COUNT:  # a count must fit the reader's
+            counts = Counter({word: min(count, _MAX_COUNT) for word, count in counts.items()})
+        postings = self.postings
         for word, count in counts.items():
-            entry = self.postings.get(word)
+            entry = postings.get(word)
             if entry is None:
-                entry = self.postings[word] = (array("I"), array("H"))
-            entry[0].append(number)
-            entry[1].append(min(count, 65535))
+                postings[word] = [page, count]
+            else:
+                entry += (page, count)
+        fields = (record.url, meta.get("title", ""), meta.get("type", ""), meta.get("code", ""),
+                  record.text)
+        self.pages.append(f"[{','.join(map(encode_basestring, fields))}]".encode())
 
-    def term_files(self) -> dict[str, bytes]:
-        """The term files by key: each term's pages as gaps, each followed by its count there."""
-        by_key: dict[str, list[str]] = {}
-        for word in sorted(self.postings):
-            pages, counts = self.postings[word]
-            flat: list[int] = [0] * (2 * len(pages))
-            flat[0::2] = [pages[0], *map(operator.sub, pages[1:], pages)]
-            flat[1::2] = counts
-            by_key.setdefault(_key(word), []).append(
-                f"{json.dumps(word, ensure_ascii=False)}:[{','.join(map(str, flat))}]")
-        return {key: ("{" + ",".join(entries) + "}").encode() for key, entries in by_key.items()}
+    def part(self) -> Part:
+        terms = {}
+        for word, flat in self.postings.items():
+            if len(flat) == 2:
+                terms[word] = (flat[0], flat[0], str(flat[1]))
+                continue
+            pages, rest = flat[0::2], flat[1:]
+            rest[1::2] = map(operator.sub, pages[1:], pages)  # gaps between pages
+            terms[word] = (pages[0], pages[-1], ",".join(map(str, rest)))
+        return Part(range(self.rank, self.rank + len(self.lengths)), self.lengths, self.pages, terms)
+
+
+_MAX_COUNT = 65535  # the largest count a posting holds
+
+
+def index_pages(pages: Iterable[tuple[int, str, bytes]]) -> list[Part]:
+    """The parts of the index for (rank, site URL, HTML) of searchable pages.
+
+    Pages in rank order make one part a run of consecutive ranks; any other order is right too,
+    only in more, smaller parts. Each page's HTML is let go as soon as it is read.
+    """
+    parts: list[Part] = []
+    run: _Run | None = None
+    for rank, url, page_html in pages:
+        record = page_record(url, page_html.decode("utf-8"))
+        if run is not None and (record is None or rank != run.rank + len(run.lengths)):
+            parts.append(run.part())
+            run = None
+        if record is None:
+            parts.append(Part(range(rank, rank + 1), [], [], {}))
+            continue
+        if run is None:
+            run = _Run(rank)
+        run.add(record)
+    if run is not None:
+        parts.append(run.part())
+    return parts
+
+
+def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str, bytes]]:
+    """The index's files (output path, bytes) made of parts that between them hold each rank once."""
+    lengths: list[int] = []
+    pages: list[bytes] = []
+    postings: dict[str, list[str]] = {}  # term -> its postings' text, a piece from each part
+    last: dict[str, int] = {}  # term -> the last page holding it so far
+    for part in sorted(parts, key=lambda p: p.ranks.start):
+        start = len(lengths)
+        lengths += part.lengths
+        pages += part.pages
+        for word, (first, end, counts) in part.terms.items():
+            pieces = postings.get(word)
+            if pieces is None:
+                postings[word] = [f"{start + first},{counts}"]
+            else:
+                pieces.append(f"{start + first - last[word]},{counts}")
+            last[word] = start + end
+    if not lengths:
+        return []  # nothing to search: no index, and the search page says it cannot load
+    step = PAGES_PER_FILE
+    files = [(f"{BUNDLE}/pages/{n // step}.json", b"[" + b",".join(pages[n:n + step]) + b"]")
+             for n in range(0, len(pages), step)]
+    term_files = _term_files(postings)
+    files += [(f"{BUNDLE}/terms/{key}.json", data) for key, data in term_files.items()]
+    entry = {"format": FORMAT, "language": language, "pages": len(lengths),
+             "pages_per_file": step, "keys": sorted(term_files), "lengths": lengths}
+    files.append((f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()))
+    return sorted(files)
+
+
+def _term_files(postings: Mapping[str, list[str]]) -> dict[str, bytes]:
+    """The term files by key: each term's pages as gaps, each followed by its count there."""
+    by_key: dict[str, list[str]] = {}
+    for word in sorted(postings):
+        pieces = postings[word]
+        by_key.setdefault(_key(word), []).append(
+            f"{encode_basestring(word)}:[{pieces[0] if len(pieces) == 1 else ','.join(pieces)}]")
+    return {key: ("{" + ",".join(entries) + "}").encode() for key, entries in by_key.items()}
 
 
 def _key(word: str) -> str:
@@ -207,40 +301,40 @@ def _key(word: str) -> str:
     return word[:2].encode("utf-8").hex()
 
 
+class Gathered:
+    """One build's index as it is gathered: parts from the render workers as their chunks come
+    back, then the searchable pages not drawn this build, read back from the new site."""
+
+    def __init__(self, searchable: Sequence[str]) -> None:
+        self.ranks = {url: rank for rank, url in enumerate(searchable)}  # URL order: see search_bundle
+        self.parts: list[Part] = []
+
+    def add(self, parts: Iterable[Part]) -> None:
+        self.parts.extend(parts)
+
+    def files(self, read: Callable[[str], bytes], language: str) -> list[tuple[str, bytes]]:
+        """The index's files, the pages no part holds read with read(url), on every core."""
+        held = {rank for part in self.parts for rank in part.ranks}
+        missing = [(rank, url) for url, rank in self.ranks.items() if rank not in held]
+
+        def index(chunk: Sequence[tuple[int, str]]) -> list[Part]:
+            return index_pages((rank, url, read(url)) for rank, url in chunk)
+
+        for parts in parallel.chunked(index, missing, serial_below=READ_BACK_PARALLEL_FROM):
+            self.parts.extend(parts)
+        return bundle_files(self.parts, language)
+
+
+READ_BACK_PARALLEL_FROM = 400  # pages to read back before a second process pays for itself
+
+
 def search_bundle(pages: Iterable[tuple[str, bytes]], language: str = "en") -> list[tuple[str, bytes]]:
     """The index of (site URL, HTML) of the searchable pages, as (output path, bytes) to stage.
 
     URLs are site URLs ("/exemplars/x/"): the search page maps them onto wherever the site is
     served, so the index is the same under any path prefix. Pages are numbered in the order
-    given, so that order must not vary from build to build.
+    given, so that order must not vary from build to build. A build that drew the pages makes
+    the same files from the parts its render workers gave back (`Gathered`).
     """
-    index = _Index()
-    files: list[tuple[str, bytes]] = []
-    held: list[list[str]] = []
-    for url, page_html in pages:
-        record = page_record(url, page_html.decode("utf-8"))
-        if record is None:
-            continue
-        index.add(record)
-        meta = record.meta
-        held.append([url, meta.get("title", ""), meta.get("type", ""), meta.get("code", ""),
-                     record.text])
-        if len(held) == PAGES_PER_FILE:  # written as they come: 10,000 stories are 40 MB of text
-            files.append(_pages_file(len(index.lengths) - 1, held))
-            held = []
-    if not index.lengths:
-        return []  # nothing to search: no index, and the search page says it cannot load
-    if held:
-        files.append(_pages_file(len(index.lengths) - 1, held))
-    term_files = index.term_files()
-    files += [(f"{BUNDLE}/terms/{key}.json", data) for key, data in term_files.items()]
-    entry = {"format": FORMAT, "language": language, "pages": len(index.lengths),
-             "pages_per_file": PAGES_PER_FILE, "keys": sorted(term_files), "lengths": index.lengths}
-    files.append((f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()))
-    return sorted(files)
-
-
-def _pages_file(last: int, held: list[list[str]]) -> tuple[str, bytes]:
-    number = last // PAGES_PER_FILE
-    return (f"{BUNDLE}/pages/{number}.json",
-            json.dumps(held, ensure_ascii=False, separators=(",", ":")).encode())
+    return bundle_files(index_pages((rank, url, data) for rank, (url, data) in enumerate(pages)),
+                        language)

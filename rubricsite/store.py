@@ -146,10 +146,14 @@ class Store:
 
     # --- the search bundle's data files ----------------------------------------------------------
 
+    def holds_search(self, key: str) -> bool:
+        """Whether the bundle saved is this key's (search_files may still find it damaged)."""
+        rows = self._read("SELECT value FROM meta WHERE name = 'search'")
+        return bool(rows) and rows[0][0] == key
+
     def search_files(self, key: str) -> list[tuple[str, bytes]] | None:
         """The bundle's data files saved under this key; None when it is another key's or damaged."""
-        rows = self._read("SELECT value FROM meta WHERE name = 'search'")
-        if not rows or rows[0][0] != key:
+        if not self.holds_search(key):
             return None
         files = self._read("SELECT path, data FROM search ORDER BY path")
         if not files or not all(isinstance(p, str) and _SEARCH_PATH.match(p) and ".." not in p

@@ -436,6 +436,7 @@ def to_exemplar(
         region_slug=slugify(values.get("region", "")),
         tag_slugs=tuple(slugify(t) for t in tags),
         language=values.get("language", ""),
+        links=source.links,
     )
 
 
@@ -587,7 +588,7 @@ def to_page(source: SourceFile, problems: Problems) -> ContentPage | None:
     if len(problems) > before:
         return None
     return ContentPage(source.slug, source.path, values["title"], values.get("summary", ""),
-                       source.body, source.body_line)
+                       source.body, source.body_line, source.links)
 
 
 # --- the whole site -----------------------------------------------------------------------

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
+from collections import Counter
 from pathlib import Path
 
 from conftest import exemplar, read_page
 
-from rubricsite import search_index
-from rubricsite.pipeline import Builder
+from rubricsite import render, search_index, urls
+from rubricsite.pipeline import Builder, build_site
 
 SEARCHED = {  # the minimal site: 1 exemplar, 2 theme pages, 2 x 4 indicator pages
     "/exemplars/reading-buddies/": ("exemplar", "A3", "Reading buddies"),
@@ -124,6 +126,94 @@ def test_words_are_folded_and_plurals_stemmed():
         "quebec", "s", "library", "class", "box", "k", "3"]
     assert search_index.terms("its bus analysis partnerships") == [
         "its", "bus", "analysis", "partnership"]
+
+
+WORDY = ("Québec's LIBRARIES, classes & boxes; K-3", "ΟΔΟΣ σοφίας ΣΟΦΙΑΣ", "snake_case __x",
+         "Ⅻ x² ﬁne naïve caf\u00e9\u2019s \u201cquotes\u201d \u2013 \u00bd",
+         "Москва́ ÉCOLE 東京タワー İstanbul", "", "e\u0301 a\u0300b",
+         "tab\tnbsp\u00a0line\u2028sep ideographic\u3000space")
+
+
+def test_words_are_counted_as_terms_finds_them():
+    for text in WORDY:
+        assert search_index._term_counts(text) == Counter(search_index.terms(text)), text
+
+
+def searchable_pages(output: Path) -> list[tuple[str, bytes]]:
+    """The searchable pages of the minimal site, as a build reads them, in URL order."""
+    return [(url, (output / urls.output_path(url)).read_bytes()) for url in sorted(SEARCHED)]
+
+
+def test_parts_made_anywhere_in_any_order_make_the_same_files(make_site, build, monkeypatch):
+    monkeypatch.setattr(search_index, "PAGES_PER_FILE", 3)
+    pages = searchable_pages(build(make_site()))
+    pages.insert(4, ("/unmarked/", b"<main><p>Nothing here is marked.</p></main>"))
+    whole = search_index.search_bundle(pages)
+    ranked = [(rank, url, data) for rank, (url, data) in enumerate(pages)]
+    random.Random(13).shuffle(ranked)  # chunks of pages as render workers might draw them
+    parts = [part for n in range(0, len(ranked), 4) for part in search_index.index_pages(ranked[n:n + 4])]
+    assert len(parts) > 4
+    assert search_index.bundle_files(parts) == whole
+    assert search_index.bundle_files(reversed(parts)) == whole
+    assert search_index.bundle_files(search_index.index_pages(ranked)) == whole
+    assert json.loads(dict(whole)["search-index/index.json"])["pages"] == len(SEARCHED)
+
+
+def test_render_workers_index_what_they_draw_and_a_rebuild_reads_back_the_rest(
+        make_site, monkeypatch, tmp_path):
+    monkeypatch.setattr(render, "PARALLEL_FROM", 2)  # forked workers, as for a large site
+    stories = {f"content/exemplars/story-{n:03}.md": exemplar(title=f"Story {n}", body=f"Told {n} times.\n")
+               for n in range(70)}  # more pages than one chunk holds
+    root = make_site(stories)
+    read_back: list[str] = []
+    files = search_index.Gathered.files
+
+    def spied(self, read, language):
+        return files(self, lambda url: read_back.append(url) or read(url), language)
+
+    monkeypatch.setattr(search_index.Gathered, "files", spied)
+    out = tmp_path / "out"
+    assert build_site(root, out, use_cache=False).ok
+    assert read_back == []  # every searchable page was indexed by the worker that drew it
+    pages = [(url, path.read_bytes()) for url, path in _sources(root, out)]
+    assert bundle(out) == {path.removeprefix("search-index/"): data
+                           for path, data in search_index.search_bundle(pages)}
+    (root / "content/exemplars/story-005.md").write_text(exemplar(title="Story five"), encoding="utf-8")
+    report = build_site(root, out)
+    drawn = {url for url in report.rendered if url in dict(pages)}
+    assert "/exemplars/story-005/" in drawn and len(drawn) < len(pages)
+    assert sorted(read_back) == sorted(set(dict(pages)) - drawn)  # only those not drawn again
+    assert bundle(out) == bundle(build_site_into(root, tmp_path / "clean"))
+
+
+def _sources(root: Path, out: Path) -> list[tuple[str, Path]]:
+    builder = Builder(root, out)
+    assert builder.build(search=False).ok
+    try:
+        return builder.search_sources()
+    finally:
+        builder.close()
+
+
+def build_site_into(root: Path, output: Path) -> Path:
+    assert build_site(root, output, use_cache=False).ok
+    return output
+
+
+def test_a_build_that_finds_its_index_in_the_store_indexes_nothing(make_site, tmp_path, monkeypatch):
+    calls: list[int] = []
+    index_pages = render.index_pages
+    monkeypatch.setattr(render, "index_pages", lambda pages: calls.append(1) or index_pages(pages))
+    root, out = make_site(), tmp_path / "out"
+    assert build_site(root, out).ok
+    assert calls
+    first = bundle(out)
+    for path in sorted(out.rglob("*"), reverse=True):  # as CI starts: the store, no output
+        path.unlink() if path.is_file() else path.rmdir()
+    calls.clear()
+    assert set(build_site(root, out).rendered) >= set(SEARCHED)  # every page drawn again
+    assert calls == []
+    assert bundle(out) == first
 
 
 def test_exemplar_cards_carry_filter_ids(make_site, build):
