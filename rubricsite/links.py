@@ -66,8 +66,22 @@ def leads_somewhere(target: str, from_url: str, known: frozenset[str]) -> bool:
     return f"{path}/index.html" in known  # `../about`: the host adds the slash
 
 
+_answers: tuple[frozenset[str], dict[str, bool]] = (frozenset(), {})
+
+
 def rel_target_known(target: str, known: frozenset[str]) -> bool:
-    """leads_somewhere for a template's `rel('/site/path/')`, quick: it runs for every link drawn."""
+    """leads_somewhere for a template's `rel('/site/path/')`, quick: it runs for every link drawn,
+    and its answers are kept while the site's files are the same (targets recur on every page)."""
+    global _answers
+    if _answers[0] is not known:
+        _answers = (known, {})
+    answer = _answers[1].get(target)
+    if answer is None:
+        answer = _answers[1][target] = _leads_to_a_file(target, known)
+    return answer
+
+
+def _leads_to_a_file(target: str, known: frozenset[str]) -> bool:
     path = target.split("#", 1)[0].split("?", 1)[0]
     if not path.startswith("/") or path.startswith("//") or ".." in path:
         return leads_somewhere(target, "/", known)

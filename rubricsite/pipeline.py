@@ -240,19 +240,24 @@ class Builder:
         if self._env is None or self._env[0] != plan.templates:  # a template added or changed
             self._env = (plan.templates, make_environment(self.root, self.markup))
         env = self._env[1]
-        progress = (lambda done: on_progress(done, len(stale))) if on_progress else None
+        done = 0
 
-        def take(chunk: Rendered) -> None:  # staged as it comes, not held in memory
-            for url, data in chunk.files.items():
-                stage.put(urls.output_path(url), data)
+        def take(chunk: Rendered) -> None:  # recorded as it comes; the workers wrote the files
+            nonlocal done
+            for url, written in chunk.written.items():
+                stage.record(urls.output_path(url), written)
             self.markup.save(chunk.new_markup)
             if index is not None:
                 index.add(chunk.search)
+            done += len(chunk.written) + len(chunk.errors)
+            if on_progress:
+                on_progress(done, len(stale))
 
         shared = page_globals(plan.site, plan.asset_version)
         shared["site_paths"] = plan.site_paths  # templates' links are checked as they are drawn
         render_pages([plan.pages[u] for u in stale], lambda: (env, self.markup), shared, problems,
-                     progress, on_chunk=take, search_ranks=index.ranks if index else None)
+                     lambda url, data: stage.write(urls.output_path(url), data), take,
+                     search_ranks=index.ranks if index else None)
         self.markup.save()
         return stale
 
