@@ -255,7 +255,9 @@ class Builder:
 
         shared = page_globals(plan.site, plan.asset_version)
         shared["site_paths"] = plan.site_paths  # templates' links are checked as they are drawn
-        render_pages([plan.pages[u] for u in stale], lambda: (env, self.markup), shared, problems,
+        # drawn in URL order, the search index's order: a chunk's searchable pages are then one run
+        # of consecutive ranks, one part of the index, not a part each (9,418 parts held 235 MB)
+        render_pages([plan.pages[u] for u in sorted(stale)], lambda: (env, self.markup), shared, problems,
                      lambda url, data: stage.write(urls.output_path(url), data), take,
                      search_ranks=index.ranks if index else None)
         self.markup.save()
