@@ -53,8 +53,10 @@ TITLE_WEIGHT = 3  # a word in the title counts as often again as this
 _OPEN = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
 _NESTED = {tag: re.compile(rf"<(/?){tag}\b[^>]*>") for tag in ("article", "div", "h1", "ol", "ul")}
 _META = re.compile(r'data-pagefind-meta="([^":]*):([^"]*)"')
-_BLOCK_TAG = re.compile(r"</?(?:p|li|h[1-6]|div|dd|dt|blockquote|br|td|th|tr|aside|header|section"
-                        r"|ul|ol|dl|figure|figcaption|pre|table|article|nav|footer|summary)\b[^>]*>")
+# a run of block tags and the spaces after them: one line break (spaces at a line's ends go anyway)
+_BLOCK = (r"</?(?:p|li|h[1-6]|div|dd|dt|blockquote|br|td|th|tr|aside|header|section|ul|ol|dl"
+          r"|figure|figcaption|pre|table|article|nav|footer|summary)\b[^>]*>")
+_BLOCK_TAGS = re.compile(rf"{_BLOCK}(?:\s*{_BLOCK})*\s*")  # begins with `<`: found by a fast scan
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W_]+")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -155,7 +157,7 @@ def page_record(url: str, page_html: str) -> Record | None:
     if not parts:
         return None
     meta = {html.unescape(k): html.unescape(v) for k, v in _META.findall(page_html)}
-    text = html.unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", "\n".join(parts))))
+    text = html.unescape(_TAG.sub("", _BLOCK_TAGS.sub("\n", "\n".join(parts))))
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return Record(url, meta, "\n".join(line for line in lines if line))
 

@@ -121,6 +121,15 @@ def test_every_marked_word_is_a_term_and_the_story_a_record(make_site, build):
     assert {"maker", "night", "nova", "scotia", "4", "6", "space", "robot", "quebec"} <= words
 
 
+def test_a_record_has_a_line_for_each_block_and_its_spaces_collapsed():
+    page = ('<div hidden><span data-pagefind-meta="title:T &amp; U"></span></div><main data-pagefind-body>'
+            '\n  <h1> Title  <em>here</em> </h1>\n\n<ul>\n <li>One</li> <li> Two &amp;\tthree</li></ul>'
+            '<p>a<br>b</p><span> </span><div>x&#10;y</div>\u00a0</main><p>not marked</p>')
+    record = search_index.page_record("/x/", page)
+    assert record is not None and record.meta == {"title": "T & U"}
+    assert record.text.split("\n") == ["Title here", "One", "Two & three", "a", "b", "x", "y"]
+
+
 def test_words_are_folded_and_plurals_stemmed():
     assert search_index.terms("Québec's LIBRARIES, classes & boxes; K-3") == [
         "quebec", "s", "library", "class", "box", "k", "3"]
