@@ -196,8 +196,12 @@ def render_pages(
 
     With on_chunk, each chunk of pages goes there as soon as it is drawn and is not kept: a
     build of 10,000 pages then never holds them all at once (issue 5: peak memory). With
-    search_ranks (searchable URL -> rank), the pages among them are indexed as they are drawn.
+    search_ranks (searchable URL -> rank), the pages among them are indexed as they are drawn,
+    and pages are drawn in URL order, the index's: a chunk's searchable pages are then a run of
+    consecutive ranks, one part (in plan order, exemplars by title, each page was a part).
     """
+    if search_ranks:
+        pages = sorted(pages, key=lambda page: page.url)
     chunks, done = [], 0
     work = functools.partial(_render_chunk, (make, shared, search_ranks))
     for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50):
