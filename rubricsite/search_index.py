@@ -31,12 +31,14 @@ the pages were indexed.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import operator
 import re
 import unicodedata
+import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -184,7 +186,9 @@ class Part:
 
     ranks: range
     lengths: list[int]  # each page's words, for BM25's length norm
-    pages: list[bytes]  # each page's entry of its pages file: [url, title, type, code, text]
+    pages: bytes  # the pages' entries of their pages files, [url, title, type, code, text], joined
+    # by commas and compressed: the main process holds every part until the last has come
+    ends: list[int]  # where each page's entry ends in the uncompressed text
     terms: dict[str, tuple[int, int, str]]  # term -> first and last page here, and its postings
     # from the first page's count on: "count,gap,count,…" (the first page's gap is the merge's)
 
@@ -195,7 +199,7 @@ class _Run:
     def __init__(self, rank: int) -> None:
         self.rank = rank
         self.lengths: list[int] = []
-        self.pages: list[bytes] = []
+        self.pages: list[str] = []
         self.postings: dict[str, list[int]] = {}  # term -> [page, count, page, count, …]
 
     def add(self, record: Record) -> None:
@@ -217,7 +221,7 @@ class _Run:
                 entry += (page, count)
         fields = (record.url, meta.get("title", ""), meta.get("type", ""), meta.get("code", ""),
                   record.text)
-        self.pages.append(f"[{','.join(map(encode_basestring, fields))}]".encode())
+        self.pages.append(f"[{','.join(map(encode_basestring, fields))}]")
 
     def part(self) -> Part:
         terms = {}
@@ -228,7 +232,10 @@ class _Run:
             pages, rest = flat[0::2], flat[1:]
             rest[1::2] = map(operator.sub, pages[1:], pages)  # gaps between pages
             terms[word] = (pages[0], pages[-1], ",".join(map(str, rest)))
-        return Part(range(self.rank, self.rank + len(self.lengths)), self.lengths, self.pages, terms)
+        entries = [entry.encode() for entry in self.pages]
+        ends = list(itertools.accumulate(len(entry) + 1 for entry in entries))  # each with its comma
+        return Part(range(self.rank, self.rank + len(self.lengths)), self.lengths,
+                    zlib.compress(b",".join(entries), 1), [end - 1 for end in ends], terms)
 
 
 _MAX_COUNT = 65535  # the largest count a posting holds
@@ -248,7 +255,7 @@ def index_pages(pages: Iterable[tuple[int, str, bytes]]) -> list[Part]:
             parts.append(run.part())
             run = None
         if record is None:
-            parts.append(Part(range(rank, rank + 1), [], [], {}))
+            parts.append(Part(range(rank, rank + 1), [], b"", [], {}))
             continue
         if run is None:
             run = _Run(rank)
@@ -260,14 +267,13 @@ def index_pages(pages: Iterable[tuple[int, str, bytes]]) -> list[Part]:
 
 def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str, bytes]]:
     """The index's files (output path, bytes) made of parts that between them hold each rank once."""
+    parts = sorted(parts, key=lambda p: p.ranks.start)
     lengths: list[int] = []
-    pages: list[bytes] = []
     postings: dict[str, list[str]] = {}  # term -> its postings' text, a piece from each part
     last: dict[str, int] = {}  # term -> the last page holding it so far
-    for part in sorted(parts, key=lambda p: p.ranks.start):
+    for part in parts:
         start = len(lengths)
         lengths += part.lengths
-        pages += part.pages
         for word, (first, end, counts) in part.terms.items():
             pieces = postings.get(word)
             if pieces is None:
@@ -277,15 +283,29 @@ def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str,
             last[word] = start + end
     if not lengths:
         return []  # nothing to search: no index, and the search page says it cannot load
-    step = PAGES_PER_FILE
-    files = [(f"{BUNDLE}/pages/{n // step}.json", b"[" + b",".join(pages[n:n + step]) + b"]")
-             for n in range(0, len(pages), step)]
+    files = list(_page_files(parts))
     term_files = _term_files(postings)
     files += [(f"{BUNDLE}/terms/{key}.json", data) for key, data in term_files.items()]
     entry = {"format": FORMAT, "language": language, "pages": len(lengths),
-             "pages_per_file": step, "keys": sorted(term_files), "lengths": lengths}
+             "pages_per_file": PAGES_PER_FILE, "keys": sorted(term_files), "lengths": lengths}
     files.append((f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()))
     return sorted(files)
+
+
+def _page_files(parts: Iterable[Part]) -> Iterator[tuple[str, bytes]]:
+    """The pages files, PAGES_PER_FILE pages each, a part's text uncompressed only while it is read."""
+    group: list[bytes] = []
+    number = 0
+    for part in parts:
+        text, start = zlib.decompress(part.pages) if part.ends else b"", 0
+        for end in part.ends:
+            group.append(text[start:end])
+            start = end + 1
+            if len(group) == PAGES_PER_FILE:
+                yield f"{BUNDLE}/pages/{number}.json", b"[" + b",".join(group) + b"]"
+                group, number = [], number + 1
+    if group:
+        yield f"{BUNDLE}/pages/{number}.json", b"[" + b",".join(group) + b"]"
 
 
 def _term_files(postings: Mapping[str, list[str]]) -> dict[str, bytes]:
