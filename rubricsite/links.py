@@ -9,7 +9,6 @@ are not fetched; a bare `#fragment` stays on its own page.
 from __future__ import annotations
 
 import posixpath
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -17,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import urls
 from .errors import ContentError, closest
+from .link_targets import internal_links
 from .load import asset_dirs
 from .model import Site
 
@@ -24,12 +24,6 @@ from .model import Site
 WHOLE_SITE_FILES = ("sitemap.xml", "feed.xml", "robots.txt", ".nojekyll", "data/rubric.json",
                     "data/exemplars.json", "data/exemplar.schema.json")
 BUNDLE_PREFIX = urls.SEARCH_BUNDLE.lstrip("/")  # the search index: made after the pages
-
-_INLINE = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]+)")  # [text](target), ![alt](src)
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)")  # [name]: target
-_HTML = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+).+?\1")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def site_paths(root: Path, page_urls: Iterable[str]) -> frozenset[str]:
@@ -72,8 +66,22 @@ def leads_somewhere(target: str, from_url: str, known: frozenset[str]) -> bool:
     return f"{path}/index.html" in known  # `../about`: the host adds the slash
 
 
+_answers: tuple[frozenset[str], dict[str, bool]] = (frozenset(), {})
+
+
 def rel_target_known(target: str, known: frozenset[str]) -> bool:
-    """leads_somewhere for a template's `rel('/site/path/')`, quick: it runs for every link drawn."""
+    """leads_somewhere for a template's `rel('/site/path/')`, quick: it runs for every link drawn,
+    and its answers are kept while the site's files are the same (targets recur on every page)."""
+    global _answers
+    if _answers[0] is not known:
+        _answers = (known, {})
+    answer = _answers[1].get(target)
+    if answer is None:
+        answer = _answers[1][target] = _leads_to_a_file(target, known)
+    return answer
+
+
+def _leads_to_a_file(target: str, known: frozenset[str]) -> bool:
     path = target.split("#", 1)[0].split("?", 1)[0]
     if not path.startswith("/") or path.startswith("//") or ".." in path:
         return leads_somewhere(target, "/", known)
@@ -95,34 +103,15 @@ def _hint(target: str, from_url: str, known: frozenset[str], absolute: bool = Fa
     return "link to a page of this site, or write the full https:// address of another site"
 
 
-def markdown_links(text: str, first_line: int) -> Iterator[tuple[int, str]]:
-    """(line, target) of every link and image in Markdown, code blocks and code spans left out."""
-    fence = ""
-    for number, line in enumerate(text.split("\n"), start=first_line):
-        opened = _FENCE.match(line)
-        if fence:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = ""
-            continue
-        if opened:
-            fence = opened.group(1)
-            continue
-        if line.startswith(("    ", "\t")):  # an indented code block
-            continue
-        line = _CODE_SPAN.sub("", line)
-        for pattern in (_INLINE, _REFERENCE, _HTML):
-            for match in pattern.finditer(line):
-                yield number, match.group(1)
-
-
-def _sources(site: Site) -> Iterator[tuple[Path, str, int, str]]:
-    """(file, Markdown, its first line, the URL of the page that shows it)."""
+def _sources(site: Site) -> Iterator[tuple[Path, tuple[tuple[int, str], ...], str]]:
+    """(file, its links that may lead into the site, the URL of the page that shows it)."""
     for exemplar in site.exemplars.values():
-        yield exemplar.path, exemplar.body, exemplar.body_line, urls.exemplar(exemplar.slug)
+        yield exemplar.path, exemplar.links, urls.exemplar(exemplar.slug)
     for page in site.pages:
-        yield page.path, page.body, page.body_line, f"/{page.slug}/"
+        yield page.path, page.links, f"/{page.slug}/"
     for standard in site.standards:
-        yield standard.path, standard.intro, _intro_line(standard.path), urls.standard(standard.id)
+        yield (standard.path, internal_links(standard.intro, _intro_line(standard.path)),
+               urls.standard(standard.id))
 
 
 def _intro_line(path: Path) -> int:
@@ -141,20 +130,22 @@ def _intro_line(path: Path) -> int:
 def check_markdown(site: Site, known: frozenset[str]) -> list[ContentError]:
     """A broken internal link in any story, content page or standard intro, at its line."""
     errors = []
-    for path, text, first_line, page_url in _sources(site):
-        errors.extend(check_text(path, text, first_line, page_url, known))
+    for path, found, page_url in _sources(site):
+        errors.extend(_broken(path, found, page_url, known))
     return errors
 
 
 def check_text(path: Path, text: str, first_line: int, page_url: str,
                known: frozenset[str]) -> list[ContentError]:
     """The broken internal links of one piece of Markdown shown at page_url."""
-    errors = []
-    for line, target in markdown_links(text, first_line):
-        if not leads_somewhere(target, page_url, known):
-            errors.append(ContentError(path, line, f"link '{target}' leads to no page or file of "
-                                       f"this site", _hint(target, page_url, known)))
-    return errors
+    return _broken(path, internal_links(text, first_line), page_url, known)
+
+
+def _broken(path: Path, found: Iterable[tuple[int, str]], page_url: str,
+            known: frozenset[str]) -> list[ContentError]:
+    return [ContentError(path, line, f"link '{target}' leads to no page or file of this site",
+                         _hint(target, page_url, known))
+            for line, target in found if not leads_somewhere(target, page_url, known)]
 
 
 def template_link_error(target: str, page_url: str, known: frozenset[str]) -> ContentError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -12,10 +12,11 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-from . import limits
+from . import limits, parallel
 from .errors import ContentError, Problems
 from .frontmatter import end_of_fields, looks_like_a_field, reread
 from .incremental import file_key, meta_key
+from .link_targets import internal_links
 from .safety import check_folders, checked_file, hidden_character, site_files
 from .wording import yaml_problem
 
@@ -26,6 +27,7 @@ except ImportError:  # pragma: no cover - pure-Python fallback where libyaml is 
 
 KeyPath = tuple[str | int, ...]
 BUILTIN = Path(__file__).parent  # the engine's own templates/ and assets/
+PARALLEL_FROM = 300  # below this many files to read, a second process costs more than it saves
 
 
 def template_dirs(root: Path) -> list[Path]:
@@ -71,6 +73,9 @@ class SourceFile:
     body_line: int
     digest: str  # of the whole file
     meta_digest: str  # of the front matter alone: what lists of exemplars show
+    # (line, target) of the body's links that may lead into the site (link_targets.internal_links):
+    # kept with the parse, so a build checks a story's links without reading it again
+    links: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,17 +137,75 @@ def parse_yaml(path: Path, text: str, first_line: int = 1) -> Doc:
     if node is None:
         return Doc(path, None, {}, first_line, end_line)
     lines: dict[KeyPath, int] = {}
-    _mark_lines(node, (), lines, first_line, path, set())
+    data = _plain_document(node, (), lines, first_line, _Constructor(), set())
+    if data is _NOT_PLAIN:  # the careful way, which says what is wrong
+        lines = {}
+        _mark_lines(node, (), lines, first_line, path, set())
+        data = _construct(path, node, first_line)
+    # a value can hold a character its text does not only by an escape such as "\u202e"
+    if "\\" in text or hidden_character(text) is not None:
+        _refuse_hidden(path, data, (), lines, first_line)
+    return Doc(path, data, lines, first_line, end_line)
+
+
+def _construct(path: Path, node: yaml.Node, first_line: int) -> Any:
     try:
-        data = _Constructor().construct_document(node)
+        return _Constructor().construct_document(node)
     except yaml.YAMLError as exc:
         line = first_line + exc.problem_mark.line if getattr(exc, "problem_mark", None) else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError(path, line or first_line, "a value here starts with !, which YAML reads "
                            f"as an instruction ({problem})",
                            "write plain text, in quotes when it starts with !") from None
-    _refuse_hidden(path, data, (), lines, first_line)
-    return Doc(path, data, lines, first_line, end_line)
+
+
+_NOT_PLAIN = object()
+_TAG = "tag:yaml.org,2002:"
+_AS_TEXT = frozenset({f"{_TAG}str", f"{_TAG}timestamp"})  # _Constructor leaves timestamps as text
+_SCALARS = frozenset({f"{_TAG}int", f"{_TAG}float", f"{_TAG}bool", f"{_TAG}null"})
+
+
+def _plain_document(node: yaml.Node, key: KeyPath, lines: dict[KeyPath, int], offset: int,
+                    constructor: _Constructor, visited: set[int]) -> Any:
+    """What _Constructor makes of the node, with its lines marked as _mark_lines marks them, in
+    one walk; _NOT_PLAIN for anything but mappings with text keys, lists and plain scalars (an
+    alias, a tag, a repeated key, a depth over the limit), which the careful way reads and
+    reports."""
+    lines.setdefault(key, offset + node.start_mark.line)
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag in _AS_TEXT:
+            return node.value
+        if node.tag not in _SCALARS:
+            return _NOT_PLAIN
+        try:
+            return constructor.construct_object(node)
+        except yaml.YAMLError:
+            return _NOT_PLAIN
+    if id(node) in visited or len(key) >= limits.YAML_DEPTH:
+        return _NOT_PLAIN
+    visited.add(id(node))
+    if isinstance(node, yaml.SequenceNode) and node.tag == f"{_TAG}seq":
+        items = []
+        for index, item in enumerate(node.value):
+            value = _plain_document(item, (*key, index), lines, offset, constructor, visited)
+            if value is _NOT_PLAIN:
+                return _NOT_PLAIN
+            items.append(value)
+        return items
+    if not (isinstance(node, yaml.MappingNode) and node.tag == f"{_TAG}map"):
+        return _NOT_PLAIN
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        name = key_node.value
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != f"{_TAG}str" \
+                or name in mapping:
+            return _NOT_PLAIN
+        lines[(*key, name)] = offset + key_node.start_mark.line
+        value = _plain_document(value_node, (*key, name), lines, offset, constructor, visited)
+        if value is _NOT_PLAIN:
+            return _NOT_PLAIN
+        mapping[name] = value
+    return mapping
 
 
 def _refuse_hidden(path: Path, data: Any, key: KeyPath, lines: Mapping[KeyPath, int],
@@ -282,12 +345,14 @@ class ParseCache:
         self.seen[str(path)] = hit
         return hit[1]
 
-    def get(self, path: Path, text_digest: str) -> object | None:
+    def get(self, path: Path, text: str, text_digest: str) -> object | None:
+        """The parse of this text of the file, when memory or the store has it."""
         key = str(path)
         hit = self.memory.get(key)
         if hit is None or hit[0] != text_digest:
             row = self.stored.get(key)
-            value = _from_plain(path, row[1], text_digest) if row and row[0] == text_digest else None
+            value = _from_plain(path, row[1], text, text_digest) \
+                if row and row[0] == text_digest else None
             hit = (text_digest, value) if value is not None else None
         if hit is not None:
             self.seen[key] = hit
@@ -310,9 +375,49 @@ def read_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
 
     def parse(text: str, text_digest: str) -> SourceFile:
         meta, body, body_line, meta_digest = split_front_matter(path, text)
-        return SourceFile(path, path.stem, meta, body, body_line, text_digest, meta_digest)
+        return SourceFile(path, path.stem, meta, body, body_line, text_digest, meta_digest,
+                          internal_links(body, body_line))
 
     return _cached(path, cache, SourceFile, parse)
+
+
+def read_markdown_files(paths: Sequence[Path], cache: ParseCache) -> list[SourceFile | ContentError]:
+    """Each file as read_markdown_file reads it, or the error that stops it, in order.
+
+    The files not in memory are read and parsed on every core (parallel.chunked); what each
+    worker learned is merged into cache here, as if this process had read them.
+    """
+    done: dict[Path, SourceFile | ContentError] = {}
+    todo = []
+    for path in paths:
+        hit = cache.untouched(path)
+        if isinstance(hit, SourceFile):
+            done[path] = hit
+        else:
+            todo.append(path)
+    read = iter(todo)
+    for chunk in parallel.chunked(lambda part: _read_chunk(part, cache), todo,
+                                  serial_below=PARALLEL_FROM):
+        for result, row in chunk:
+            path = next(read)
+            done[path] = result
+            if isinstance(result, SourceFile):
+                cache.seen[str(path)] = (result.digest, result)
+            if row is not None:
+                cache.new[str(path)] = row
+    return [done[path] for path in paths]
+
+
+def _read_chunk(paths: Sequence[Path], cache: ParseCache,
+                ) -> list[tuple[SourceFile | ContentError, tuple[str, str] | None]]:
+    """Each file's parse or error, and its new row for the store (None: the store has it)."""
+    out: list[tuple[SourceFile | ContentError, tuple[str, str] | None]] = []
+    for path in paths:
+        try:
+            out.append((read_markdown_file(path, cache), cache.new.get(str(path))))
+        except ContentError as error:
+            out.append((error, None))
+    return out
 
 
 def _cached(path: Path, cache: ParseCache, kind: type, parse: Callable[[str, str], Any]) -> Any:
@@ -322,7 +427,7 @@ def _cached(path: Path, cache: ParseCache, kind: type, parse: Callable[[str, str
         return hit
     text = read_text(path)
     text_digest = digest(text)
-    hit = cache.get(path, text_digest)
+    hit = cache.get(path, text, text_digest)
     if isinstance(hit, kind):
         return hit
     result = parse(text, text_digest)
@@ -336,8 +441,9 @@ def _cached(path: Path, cache: ParseCache, kind: type, parse: Callable[[str, str
 def _to_plain(value: SourceFile | tuple[Doc, str]) -> str | None:
     """JSON text of a parse; None when its YAML holds what JSON cannot carry exactly."""
     if isinstance(value, SourceFile):
-        doc, extra = value.meta, {"body": value.body, "body_line": value.body_line,
-                                  "meta_digest": value.meta_digest}
+        # the story is the end of the file's text, which the build reads anyway: its length will do
+        doc, extra = value.meta, {"body_length": len(value.body), "body_line": value.body_line,
+                                  "meta_digest": value.meta_digest, "links": value.links}
     else:
         doc, extra = value[0], {}
     if doc.problems or not _is_plain(doc.data):
@@ -359,25 +465,33 @@ def _is_plain(value: object) -> bool:
     return value is None or isinstance(value, (str, int, float, bool))
 
 
-def _from_plain(path: Path, text: str, text_digest: str) -> SourceFile | tuple[Doc, str] | None:
-    """A parse back from the store's JSON, or None when any part is not what _to_plain writes."""
+def _from_plain(path: Path, plain: str, text: str,
+                text_digest: str) -> SourceFile | tuple[Doc, str] | None:
+    """A parse of text back from the store's JSON, or None when any part is not what _to_plain
+    writes."""
     try:
-        row = json.loads(text)
+        row = json.loads(plain)
         lines = {tuple(entry[:-1]): entry[-1] for entry in row["lines"]}
         first, end = row["first"], row["end"]
         doc = Doc(path, row["data"], lines, first, end)
-        if not all(isinstance(line, int) and all(isinstance(k, (str, int)) for k in keys)
-                   for keys, line in lines.items()) or not isinstance(first, int) \
-                or not isinstance(end, int):
+        if not {type(line) for line in lines.values()} <= {int} \
+                or not {type(k) for keys in lines for k in keys} <= {str, int} \
+                or not isinstance(first, int) or not isinstance(end, int):
             return None
-        if "body" not in row:
+        if "body_length" not in row:
             return doc, text_digest
-        body, body_line, meta_digest = row["body"], row["body_line"], row["meta_digest"]
+        length, body_line, meta_digest = row["body_length"], row["body_line"], row["meta_digest"]
+        links = tuple((line, target) for line, target in row["links"]
+                      if type(line) is int and isinstance(target, str))
+        if len(links) != len(row["links"]):
+            return None
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         return None
-    if not (isinstance(body, str) and isinstance(body_line, int) and isinstance(meta_digest, str)):
+    if not (type(length) is int and 0 <= length <= len(text) and isinstance(body_line, int)
+            and isinstance(meta_digest, str)):
         return None
-    return SourceFile(path, path.stem, doc, body, body_line, text_digest, meta_digest)
+    return SourceFile(path, path.stem, doc, text[len(text) - length:], body_line, text_digest,
+                      meta_digest, links)
 
 
 def rubric_files(folder: Path, problems: Problems, root: Path | None = None) -> list[Path]:
@@ -417,12 +531,11 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
 
     def markdown_files(folder: Path) -> tuple[SourceFile, ...]:
         found = []
-        for path in site_files(folder, root, problems, suffix=".md"):
-            try:
-                source = read_markdown_file(path, cache)
-            except ContentError as error:
-                problems.extend([error])
+        for source in read_markdown_files(site_files(folder, root, problems, suffix=".md"), cache):
+            if isinstance(source, ContentError):
+                problems.extend([source])
                 continue
+            path = source.path
             digests[file_key(path)] = source.digest
             digests[meta_key(path)] = source.meta_digest
             found.append(source)

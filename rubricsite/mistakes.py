@@ -54,6 +54,8 @@ def placeholders(source: SourceFile, problems: Problems) -> None:
             problems.add(source.path, source.meta.line_of(*at),
                          f"{wording.field_name(at)} still holds the template's placeholder",
                          f"replace '{value.strip()}' with {fix}", key=at)
+    if not any(placeholder in source.body for placeholder in _IN_STORY):
+        return  # the common case, decided without splitting the story into lines
     for offset, line in enumerate(source.body.split("\n")):
         fix = _IN_STORY.get(line.strip())
         if fix:
@@ -62,15 +64,23 @@ def placeholders(source: SourceFile, problems: Problems) -> None:
                          f"replace it with {fix}")
 
 
-def _strings(data: object, at: tuple) -> Iterable[tuple[tuple, str]]:
+_PLACEHOLDERS = frozenset({*_IN_FIELDS, "...", "…"})
+
+
+def _strings(data: object, at: tuple) -> list[tuple[tuple, str]]:
+    """(place, value) of every text in data that is a placeholder once stripped."""
     if isinstance(data, str):
-        yield at, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*at, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, (*at, index))
+        return [(at, data)] if data.strip() in _PLACEHOLDERS else []
+    found = []
+    items = data.items() if isinstance(data, dict) else enumerate(data) \
+        if isinstance(data, list) else ()
+    for key, value in items:
+        if isinstance(value, str):  # most values: no call, no list
+            if value.strip() in _PLACEHOLDERS:
+                found.append(((*at, key), value))
+        elif isinstance(value, (dict, list)):
+            found += _strings(value, (*at, key))
+    return found
 
 
 def grade_bands(doc: Doc, grades: Iterable[str], known: Iterable[str], problems: Problems) -> None:
@@ -128,8 +138,10 @@ def stray_files(content: Path, read: tuple[str, ...], problems: Problems) -> Non
     for folder, subfolders, files in os.walk(content):  # symbolic links to folders are not followed
         here = Path(folder)
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        read_here = here.parent == content and here.name in read  # its .md files are read
         for name in sorted(f for f in files if not f.startswith(".")):
-            _stray_file(content, here / name, read, problems)
+            if not (read_here and name.endswith(".md")):  # (thousands of exemplars: no Path each)
+                _stray_file(content, here / name, read, problems)
 
 
 def _stray_file(content: Path, path: Path, read: tuple[str, ...], problems: Problems) -> None:

@@ -93,6 +93,7 @@ class Exemplar:
     language: str = ""  # a language code (fr) when the title is not in the site's language
     region_slug: str = ""  # slugs.slugify(region): the filters' value
     tag_slugs: tuple[str, ...] = ()  # slugs.slugify of each tag, in the order of tags
+    links: tuple[tuple[int, str], ...] = ()  # the story's links into the site (load.SourceFile)
 
     @property
     def standards(self) -> tuple[str, ...]:
@@ -153,6 +154,7 @@ class ContentPage:
     summary: str
     body: str
     body_line: int
+    links: tuple[tuple[int, str], ...] = ()  # the body's links into the site (load.SourceFile)
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,12 +75,16 @@ def citation(resource: Resource) -> Markup:
     return text
 
 
+Write = Callable[[str, bytes], bool]  # (URL, page bytes) -> whether the file was written
+
+
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """What rendering gives back: page bytes by URL, Markdown rendered for the first time, and
-    the search index's parts for the searchable pages drawn (when the index is to be made)."""
+    """What rendering gives back: each page drawn (URL -> whether its file was written, False
+    when the output already held those bytes), Markdown rendered for the first time, errors,
+    and the search index's parts for the searchable pages drawn (when the index is to be made)."""
 
-    files: dict[str, bytes]
+    written: dict[str, bool]
     new_markup: dict[str, str]
     errors: list[ContentError]
     search: list[Part] = field(default_factory=list)
@@ -152,18 +156,24 @@ def _template_error(exc: BaseException, page: Page) -> ContentError:
     return ContentError(Path(page.template), None, f"{type(exc).__name__}: {exc} ({page.url})")
 
 
-Job = tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict, Mapping[str, int] | None]
+Job = tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict, Write,
+            Mapping[str, int] | None]
 
 
 def _render_chunk(job: Job, pages: Sequence[Page]) -> Rendered:
-    make, shared, search_ranks = job
+    make, shared, write, search_ranks = job
     env, markup = make()
-    files, errors = {}, []
+    written, errors, searchable = {}, [], []
     for page in pages:
         try:
-            files[page.url] = render_one(env, page, shared)
+            data = render_one(env, page, shared)
         except Exception as exc:
             errors.append(_template_error(exc, page))
+            continue
+        # written where it is drawn: page bytes never travel between processes
+        written[page.url] = write(page.url, data)
+        if search_ranks and page.url in search_ranks:
+            searchable.append((search_ranks[page.url], page.url, data))
     errors.extend(shared.pop("broken_links", {}).values())  # type: ignore[attr-defined]
     # hand back only this chunk's new Markdown: a worker draws many chunks, and sending all it
     # ever rendered with each one made the traffic grow with the square of the chunk count
@@ -172,15 +182,9 @@ def _render_chunk(job: Job, pages: Sequence[Page]) -> Rendered:
         # a worker keeps no Markdown between chunks: every kept story is private memory, two
         # workers held ~450 MB each by the end of 10,000 exemplars, and none is drawn twice
         markup.memory.clear()
-    return Rendered(files, new, errors, _index_parts(files, search_ranks))
-
-
-def _index_parts(files: Mapping[str, bytes], ranks: Mapping[str, int] | None) -> list[Part]:
-    """The index's parts for the searchable pages among files, from the bytes just drawn: the
-    worker that drew them reads them for the index too, not the main process after them all."""
-    if not ranks:
-        return []
-    return index_pages(sorted((ranks[url], url, data) for url, data in files.items() if url in ranks))
+    # the worker that drew the searchable pages reads them for the index too, from the bytes
+    # just drawn, not the main process after them all
+    return Rendered(written, new, errors, index_pages(sorted(searchable)) if searchable else [])
 
 
 def render_pages(
@@ -188,43 +192,15 @@ def render_pages(
     make: Callable[[], tuple[jinja2.Environment, MarkupCache]],
     shared: dict[str, object],
     problems: Problems,
-    on_progress: Callable[[int], None] | None = None,
-    on_chunk: Callable[[Rendered], None] | None = None,
+    write: Write,
+    on_chunk: Callable[[Rendered], None],
     search_ranks: Mapping[str, int] | None = None,
-) -> Rendered:
-    """Render pages in memory, on every core when there are many; template errors become problems.
-
-    With on_chunk, each chunk of pages goes there as soon as it is drawn and is not kept: a
-    build of 10,000 pages then never holds them all at once (issue 5: peak memory). With
-    search_ranks (searchable URL -> rank), the pages among them are indexed as they are drawn,
-    and pages are drawn in URL order, the index's: a chunk's searchable pages are then a run of
-    consecutive ranks, one part (in plan order, exemplars by title, each page was a part).
-    """
-    if search_ranks:
-        pages = sorted(pages, key=lambda page: page.url)
-    chunks, done = [], 0
-    work = functools.partial(_render_chunk, (make, shared, search_ranks))
+) -> None:
+    """Render pages, on every core when there are many, each written by write(url, bytes) where
+    it is drawn; each chunk's Rendered goes to on_chunk as soon as it is done, so a build of
+    10,000 pages never holds them all; template errors become problems. With search_ranks
+    (searchable URL -> rank), the pages among them are indexed as they are drawn."""
+    work = functools.partial(_render_chunk, (make, shared, write, search_ranks))
     for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50):
-        done += len(chunk.files) + len(chunk.errors)
-        chunks.append(_handed(chunk, on_chunk))
-        if on_progress:
-            on_progress(done)
-    files: dict[str, bytes] = {}
-    new_markup: dict[str, str] = {}
-    errors: list[ContentError] = []
-    search: list[Part] = []
-    for chunk in chunks:
-        files.update(chunk.files)
-        new_markup.update(chunk.new_markup)
-        errors.extend(chunk.errors)
-        search.extend(chunk.search)
-    problems.extend(errors)
-    return Rendered(files, new_markup, errors, search)
-
-
-def _handed(chunk: Rendered, on_chunk: Callable[[Rendered], None] | None) -> Rendered:
-    """The chunk to keep: all of it, or only its errors once on_chunk has taken the rest."""
-    if on_chunk is None:
-        return chunk
-    on_chunk(chunk)
-    return Rendered({}, {}, chunk.errors)
+        problems.extend(chunk.errors)
+        on_chunk(chunk)

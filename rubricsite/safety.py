@@ -93,7 +93,7 @@ def site_files(folder: Path, root: Path, problems: Problems | None = None, *,
     if not folder.is_dir():
         return found
     _walk(folder, root, problems, suffix, recursive, found)
-    return sorted(found)
+    return sorted(found) if recursive else found  # one folder's files come in name order
 
 
 def files_under(folder: Path, root: Path) -> list[Path]:
@@ -149,6 +149,7 @@ HIDDEN = frozenset(
     + [chr(c) for c in range(0x2066, 0x206A)]
     + [chr(c) for c in range(0xFFF9, 0xFFFC)]
 )
+_VISIBLE_ASCII = bytes(c for c in range(0x80) if chr(c) not in HIDDEN)
 _HIDDEN_RE = re.compile("[" + "".join(f"\\u{ord(c):04x}" for c in sorted(HIDDEN)) + "]")
 
 
@@ -159,6 +160,8 @@ def strip_hidden(text: str, keep: str = "\n\t") -> str:
 
 def hidden_character(text: str) -> tuple[int, str] | None:
     """(line, name) of the first hidden character in text, or None."""
+    if text.isascii() and not text.encode("ascii").translate(None, _VISIBLE_ASCII):
+        return None  # the common case, decided in C: plain ASCII text without a control character
     match = _HIDDEN_RE.search(text)
     if match is None:
         return None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 
+# the same few tags and regions recur on thousands of exemplars: each is worked out once
+@functools.lru_cache(maxsize=1 << 16)
 def slugify(text: str) -> str:
     """A URL slug in every script, never empty for a non-blank text.
 

@@ -7,6 +7,7 @@ Every address the engine writes comes from here: the planner, the post files, th
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import TYPE_CHECKING
 
@@ -99,16 +100,22 @@ def relative_url(target: str, from_url: str) -> str:
 def _relative_path(target: str, base: str) -> str:
     """posixpath.relpath(target, base) for clean site paths, by comparing their folders (drawing
     a page makes ~30 links, and relpath's normalising made them a tenth of the render time)."""
-    if not (target.startswith("/") and base.startswith("/")) or _UNCLEAN in f"{target}{base}/":
+    if not (target.startswith("/") and base.startswith("/")) or _UNCLEAN in target \
+            or _UNCLEAN in base:
         return posixpath.relpath(target, base)
-    to, start = target.strip("/").split("/"), base.strip("/").split("/")
-    to, start = [p for p in to if p], [p for p in start if p]
+    to, start = _segments(target), _segments(base)
     common = 0
     for a, b in zip(to, start, strict=False):
         if a != b:
             break
         common += 1
-    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
+    return "/".join(("..",) * (len(start) - common) + to[common:]) or "."
+
+
+@functools.lru_cache(maxsize=8192)
+def _segments(path: str) -> tuple[str, ...]:
+    # the same few dozen targets recur on every page, and a page's own folder on all its links
+    return tuple(part for part in path.split("/") if part)
 
 
 def absolute_url(target: str, base_url: str) -> str:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from . import claims, fields, limits, mistakes, settings, urlpolicy, wording
-from .errors import Problems, closest
+from . import claims, fields, limits, mistakes, parallel, settings, urlpolicy, wording
+from .errors import ContentError, Problems, closest
 from .fields import Field
 from .load import Doc, SourceFile, Sources, asset_dirs, read_text
 from .model import (
@@ -34,6 +36,7 @@ from .slugs import slugify
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUMMARY_LIMIT = 300
 CONTENT_FOLDERS = ("exemplars", "pages")  # the folders under content/ whose .md files are read
+PARALLEL_FROM = 1000  # below this many exemplars, checking them in one process is quicker
 
 
 def check_fields(
@@ -436,7 +439,24 @@ def to_exemplar(
         region_slug=slugify(values.get("region", "")),
         tag_slugs=tuple(slugify(t) for t in tags),
         language=values.get("language", ""),
+        links=source.links,
     )
+
+
+def to_exemplars(sources: list[SourceFile], standards: Mapping[str, Standard],
+                 levels: tuple[Level, ...], bands: tuple[str, ...],
+                 ) -> list[tuple[Exemplar | None, list[ContentError]]]:
+    """to_exemplar for each source, and each one's problems, in order: on every core when there
+    are many (parallel.chunked)."""
+    def check(chunk: Sequence[SourceFile]) -> list[tuple[Exemplar | None, list[ContentError]]]:
+        out = []
+        for source in chunk:
+            found = Problems()
+            out.append((to_exemplar(source, standards, levels, found, bands), found.items))
+        return out
+
+    return [result for chunk in parallel.chunked(check, sources, serial_below=PARALLEL_FROM)
+            for result in chunk]
 
 
 def _language_codes(doc: Doc, values: dict[str, Any], problems: Problems) -> None:
@@ -587,7 +607,7 @@ def to_page(source: SourceFile, problems: Problems) -> ContentPage | None:
     if len(problems) > before:
         return None
     return ContentPage(source.slug, source.path, values["title"], values.get("summary", ""),
-                       source.body, source.body_line)
+                       source.body, source.body_line, source.links)
 
 
 # --- the whole site -----------------------------------------------------------------------
@@ -611,13 +631,16 @@ def to_site(sources: Sources, problems: Problems, base_url: str | None = None) -
     exemplars: dict[str, Exemplar] = {}
     seen: dict[str, Path] = {}
     left_out: dict[str, int] = defaultdict(int)
-    bands = _grade_bands(sources.exemplars)
+    shown = []
     for source in sources.exemplars:
         hidden = _unpublished_standard(source, every, standards)
         if hidden:
             left_out[hidden] += 1
-            continue
-        exemplar = to_exemplar(source, standards, levels, problems, bands)
+        else:
+            shown.append(source)
+    checked = to_exemplars(shown, standards, levels, _grade_bands(sources.exemplars))
+    for source, (exemplar, found) in zip(shown, checked, strict=True):
+        problems.extend(found)
         folded = source.slug.lower()
         if folded in seen:
             problems.add(source.path, None, f"duplicate slug '{folded}'",
@@ -706,10 +729,11 @@ def _check_stray_files(content: Path, problems: Problems) -> None:
     the build does not read, is a problem saying where it should go."""
     for name in CONTENT_FOLDERS:
         folder = content / name
-        for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-            if path.is_dir() and not path.name.startswith("."):
-                problems.add(path, None, "a folder here is not read, nor are the files in it",
-                             f"move its .md files up into {name}/")
+        with os.scandir(folder) if folder.is_dir() else nullcontext(()) as entries:
+            for entry in entries:  # scandir knows each entry's kind: no stat for every exemplar
+                if entry.is_dir() and not entry.name.startswith("."):
+                    problems.add(folder / entry.name, None, "a folder here is not read, nor are "
+                                 "the files in it", f"move its .md files up into {name}/")
     mistakes.stray_files(content, CONTENT_FOLDERS, problems)
 
 

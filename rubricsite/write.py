@@ -156,13 +156,24 @@ class Stage:
 
     def put(self, relpath: str, data: bytes) -> None:
         """Stage a file unless the output already holds exactly these bytes."""
-        self.expected.add(relpath)
+        self.record(relpath, self.write(relpath, data))
+
+    def write(self, relpath: str, data: bytes) -> bool:
+        """Write a file into the stage unless the output already holds these bytes; whether it
+        did. Touches no state of the Stage, so render workers call it from their own processes
+        (the build then calls record)."""
         if not self.clean and relpath in self.previous and _holds(self.output / relpath, data):
-            return
+            return False
         target = self.target(relpath)
         target.write_bytes(data)
         os.chmod(target, FILE_MODE)
-        self.changed.append(relpath)
+        return True
+
+    def record(self, relpath: str, written: bool) -> None:
+        """A file of the new site, staged (written) or left as the output holds it."""
+        self.expected.add(relpath)
+        if written:
+            self.changed.append(relpath)
 
     def target(self, relpath: str) -> Path:
         """Where relpath goes in the stage, its folders made (readable by any host)."""
@@ -171,9 +182,11 @@ class Stage:
             made = self.folder
             for part in parent.split("/"):
                 made = made / part
-                if not made.is_dir():
+                try:  # two workers may make the same folder at once
                     made.mkdir()
-                    os.chmod(made, DIR_MODE)
+                except FileExistsError:
+                    continue
+                os.chmod(made, DIR_MODE)
             self._dirs.add(parent)
         return self.folder / relpath
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from conftest import SITES, exemplar
 
-from rubricsite.links import WHOLE_SITE_FILES, markdown_links, resolve
+from rubricsite.link_targets import markdown_links
+from rubricsite.links import WHOLE_SITE_FILES, resolve
 from rubricsite.pipeline import check_site
 
 STORY = "content/exemplars/reading-buddies.md"

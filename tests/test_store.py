@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import shutil
 import sqlite3
@@ -90,19 +91,37 @@ def test_a_damaged_or_foreign_store_gives_the_clean_build(site, tmp_path, damage
     assert build_site(site, out).changed == []  # and the store works again
 
 
+def _craft_row(site: Path, change) -> None:
+    with sqlite3.connect(cache_dir(site) / FILE_NAME) as db:
+        (data,) = db.execute("SELECT data FROM parsed WHERE path LIKE '%reading-buddies.md'").fetchone()
+        db.execute("UPDATE parsed SET data = ? WHERE path LIKE '%reading-buddies.md'",
+                   (json.dumps(change(json.loads(data))),))
+    db.close()
+
+
 def test_a_crafted_parse_row_cannot_add_markup(site, tmp_path):
     out = tmp_path / "out"
     assert build_site(site, out).ok
-    store = cache_dir(site) / FILE_NAME
-    with sqlite3.connect(store) as db:
-        (data,) = db.execute("SELECT data FROM parsed WHERE path LIKE '%reading-buddies.md'").fetchone()
-        crafted = data.replace("A story with", "<script>alert(1)</script><img src=x onerror=alert(1)>")
-        db.execute("UPDATE parsed SET data = ? WHERE path LIKE '%reading-buddies.md'", (crafted,))
-    db.close()
+    _craft_row(site, lambda row: {**row, "data": {**row["data"], "title": "<script>alert(1)</script>"
+                                                  "<img src=x onerror=alert(1)>"}})
     shutil.rmtree(out)
     assert build_site(site, out).ok
     html = (out / "exemplars/reading-buddies/index.html").read_text(encoding="utf-8")
-    assert "<script>alert" not in html and "onerror" not in html
+    assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_the_story_is_read_from_the_file_not_the_row(site, tmp_path):
+    out = tmp_path / "out"
+    assert build_site(site, out).ok
+    store = Store(cache_dir(site))
+    (row,) = [r for path, r in store.parsed().items() if path.endswith("reading-buddies.md")]
+    store.close()
+    assert "A story with" not in row[1]  # only its length: a row cannot change what a story says
+    for length in (10**6, -1, "12", True):  # beyond the file, or not a length: the file is parsed
+        _craft_row(site, lambda row, length=length: {**row, "body_length": length})
+        shutil.rmtree(out)
+        assert build_site(site, out).ok
+        assert snapshot(out) == _clean(site, tmp_path)
 
 
 def test_stored_search_files_never_leave_the_index_folder(site, tmp_path):

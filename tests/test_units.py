@@ -132,3 +132,31 @@ def test_the_readme_module_map_lists_every_module_and_no_other():
     listed = {line.split()[0] for line in block.splitlines() if line[:1].isalpha()}
     modules = {p.name for p in (PROJECT / "rubricsite").glob("*.py") if p.name != "__init__.py"}
     assert listed == modules
+
+
+# --- parallel.py: the fork-map every stage uses ---------------------------------------------------
+
+def _pids_and_items(chunk):
+    import os
+    return os.getpid(), list(chunk)
+
+
+def test_chunked_work_comes_back_in_order_from_other_processes(monkeypatch):
+    import os
+
+    from rubricsite import parallel
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    items = list(range(1000))
+    results = list(parallel.chunked(_pids_and_items, items, serial_below=10, smallest=25))
+    assert [i for _pid, chunk in results for i in chunk] == items
+    assert len(results) > 2 and {pid for pid, _chunk in results} - {os.getpid()}
+    assert os.getpid() not in {pid for pid, _chunk in results}
+
+
+def test_chunked_work_below_the_threshold_stays_in_this_process():
+    import os
+
+    from rubricsite import parallel
+    results = list(parallel.chunked(_pids_and_items, list(range(9)), serial_below=10))
+    assert results == [(os.getpid(), list(range(9)))]
+    assert list(parallel.chunked(_pids_and_items, [], serial_below=0)) == []
