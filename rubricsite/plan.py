@@ -70,7 +70,8 @@ def _phases(site: Site, standard: Standard, theme_id: str, every: bool = False) 
 
 def plan_pages(site: Site) -> list[Page]:
     """Every HTML page, in a stable order."""
-    pages = [_home(site), _exemplar_index(site), _tag_index(site)]
+    every = list_inputs(site.exemplars.values())  # what a page listing every exemplar shows
+    pages = [_home(site, every), _exemplar_index(site, every), _tag_index(site, every)]
     for standard in site.standards:
         pages.extend(_standard_pages(site, standard))
     for exemplar in site.exemplars.values():
@@ -85,21 +86,20 @@ def plan_pages(site: Site) -> list[Page]:
     for content_page in site.pages:
         pages.append(Page(urls.content_page(content_page.slug), "page.html", content_page.title,
                           {"content": content_page}, content_page_inputs(content_page.path)))
-    pages.append(_assess_page(site))
+    pages.append(_assess_page(site, every))
     pages.append(Page(urls.SEARCH, "search.html", "Search", {}, NO_INPUTS, in_sitemap=False))
     pages.append(Page(urls.NOT_FOUND, "404.html", "Page not found", {}, NO_INPUTS,
                       in_sitemap=False))
     return pages
 
 
-def _home(site: Site) -> Page:
+def _home(site: Site, every: frozenset[str]) -> Page:
     counts = {s.id: sum(1 for e in site.exemplars.values() if s.id in e.standards)
               for s in site.standards}
-    return Page(urls.HOME, "home.html", site.config.title, {"counts": counts},
-                list_inputs(site.exemplars.values()))
+    return Page(urls.HOME, "home.html", site.config.title, {"counts": counts}, every)
 
 
-def _exemplar_index(site: Site) -> Page:
+def _exemplar_index(site: Site, every: frozenset[str]) -> Page:
     groups = []  # standard -> theme -> phases with exemplars: the no-JavaScript way to browse
     for standard in site.standards:
         themes = [(theme, [p for p in _phases(site, standard, theme.id) if p.exemplars])
@@ -112,8 +112,7 @@ def _exemplar_index(site: Site) -> Page:
     tags = sorted(((slug, site.tag_names[slug]) for slug in site.tags), key=lambda t: t[1].lower())
     return Page(urls.EXEMPLARS, "exemplars.html", "All exemplars",
                 {"groups": groups, "exemplars": list(site.exemplars.values()),
-                 "regions": regions, "grades": grades, "tags": tags},
-                list_inputs(site.exemplars.values()))
+                 "regions": regions, "grades": grades, "tags": tags}, every)
 
 
 def _grade_order(band: str) -> tuple[int, str]:
@@ -122,10 +121,10 @@ def _grade_order(band: str) -> tuple[int, str]:
     return (0 if first in ("K", "JK", "SK", "PK") else int(first) if first.isdigit() else 99, band)
 
 
-def _assess_page(site: Site) -> Page:
+def _assess_page(site: Site, every: frozenset[str]) -> Page:
     """The self-assessment: its data is embedded in the page (see assess_data)."""
     return Page(urls.ASSESS, "assess.html", "Where is your school? A growth plan",
-                {"assess_data": assess_data(site, urls.ASSESS)}, list_inputs(site.exemplars.values()))
+                {"assess_data": assess_data(site, urls.ASSESS)}, every)
 
 
 def assess_data(site: Site, from_url: str) -> dict[str, object]:
@@ -158,11 +157,10 @@ def assess_data(site: Site, from_url: str) -> dict[str, object]:
     }
 
 
-def _tag_index(site: Site) -> Page:
+def _tag_index(site: Site, every: frozenset[str]) -> Page:
     tags = [(slug, site.tag_names[slug], len(members)) for slug, members in site.tags.items()]
     return Page(urls.TAGS, "tags.html", "Tags",
-                {"tags": tags, "crumbs": [Crumb("Exemplars", urls.EXEMPLARS)]},
-                list_inputs(site.exemplars.values()))
+                {"tags": tags, "crumbs": [Crumb("Exemplars", urls.EXEMPLARS)]}, every)
 
 
 def _standard_pages(site: Site, standard: Standard) -> Iterable[Page]:
