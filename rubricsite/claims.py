@@ -81,7 +81,8 @@ def check_slug_collisions(sources: Iterable[SourceFile], kept: Mapping[str, obje
     Values that differ only in case or spacing ('Video', 'video') are one value.
     """
     for key, what in (("tags", "tag"), ("region", "region")):
-        seen: dict[str, tuple[str, str, Path, int]] = {}  # slug -> (norm, value, path, line)
+        # slug -> (norm, value, the file, where in it): its line is looked up only when needed
+        seen: dict[str, tuple[str, str, SourceFile, tuple[str | int, ...]]] = {}
         for source in sources:
             if source.slug not in kept or not isinstance(source.meta.data, dict):
                 continue
@@ -91,15 +92,14 @@ def check_slug_collisions(sources: Iterable[SourceFile], kept: Mapping[str, obje
                 if not isinstance(value, str) or not value.strip():
                     continue
                 at = (key, index) if isinstance(raw, list) else (key,)
-                line = source.meta.line_of(*at)
                 slug = slugify(value)
                 if slug not in seen:
-                    seen[slug] = (_norm(value), value, source.path, line)
+                    seen[slug] = (_norm(value), value, source, at)
                     continue
-                norm, other, other_path, other_line = seen[slug]
+                norm, other, first, first_at = seen[slug]
                 if norm != _norm(value):
-                    problems.add(source.path, line,
-                                 f"{what} '{value}' and {what} '{other}' ({other_path.name}:"
-                                 f"{other_line}) both become '{slug}'",
+                    problems.add(source.path, source.meta.line_of(*at),
+                                 f"{what} '{value}' and {what} '{other}' ({first.path.name}:"
+                                 f"{first.meta.line_of(*first_at)}) both become '{slug}'",
                                  "write both the same way, or make them differ in letters or "
                                  "digits")

@@ -474,9 +474,9 @@ def _from_plain(path: Path, plain: str, text: str,
         lines = {tuple(entry[:-1]): entry[-1] for entry in row["lines"]}
         first, end = row["first"], row["end"]
         doc = Doc(path, row["data"], lines, first, end)
-        if not all(isinstance(line, int) and all(isinstance(k, (str, int)) for k in keys)
-                   for keys, line in lines.items()) or not isinstance(first, int) \
-                or not isinstance(end, int):
+        if not {type(line) for line in lines.values()} <= {int} \
+                or not {type(k) for keys in lines for k in keys} <= {str, int} \
+                or not isinstance(first, int) or not isinstance(end, int):
             return None
         if "body_length" not in row:
             return doc, text_digest

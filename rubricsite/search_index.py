@@ -31,12 +31,14 @@ the pages were indexed.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import operator
 import re
 import unicodedata
+import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
@@ -53,8 +55,10 @@ TITLE_WEIGHT = 3  # a word in the title counts as often again as this
 _OPEN = re.compile(r"<(\w+)\b[^>]*\bdata-pagefind-body\b[^>]*>")
 _NESTED = {tag: re.compile(rf"<(/?){tag}\b[^>]*>") for tag in ("article", "div", "h1", "ol", "ul")}
 _META = re.compile(r'data-pagefind-meta="([^":]*):([^"]*)"')
-_BLOCK_TAG = re.compile(r"</?(?:p|li|h[1-6]|div|dd|dt|blockquote|br|td|th|tr|aside|header|section"
-                        r"|ul|ol|dl|figure|figcaption|pre|table|article|nav|footer|summary)\b[^>]*>")
+# a run of block tags and the spaces after them: one line break (spaces at a line's ends go anyway)
+_BLOCK = (r"</?(?:p|li|h[1-6]|div|dd|dt|blockquote|br|td|th|tr|aside|header|section|ul|ol|dl"
+          r"|figure|figcaption|pre|table|article|nav|footer|summary)\b[^>]*>")
+_BLOCK_TAGS = re.compile(rf"{_BLOCK}(?:\s*{_BLOCK})*\s*")  # begins with `<`: found by a fast scan
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"[^\W_]+")
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
@@ -155,7 +159,7 @@ def page_record(url: str, page_html: str) -> Record | None:
     if not parts:
         return None
     meta = {html.unescape(k): html.unescape(v) for k, v in _META.findall(page_html)}
-    text = html.unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", "\n".join(parts))))
+    text = html.unescape(_TAG.sub("", _BLOCK_TAGS.sub("\n", "\n".join(parts))))
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return Record(url, meta, "\n".join(line for line in lines if line))
 
@@ -182,7 +186,9 @@ class Part:
 
     ranks: range
     lengths: list[int]  # each page's words, for BM25's length norm
-    pages: list[bytes]  # each page's entry of its pages file: [url, title, type, code, text]
+    pages: bytes  # the pages' entries of their pages files, [url, title, type, code, text], joined
+    # by commas and compressed: the main process holds every part until the last has come
+    ends: list[int]  # where each page's entry ends in the uncompressed text
     terms: dict[str, tuple[int, int, str]]  # term -> first and last page here, and its postings
     # from the first page's count on: "count,gap,count,…" (the first page's gap is the merge's)
 
@@ -193,7 +199,7 @@ class _Run:
     def __init__(self, rank: int) -> None:
         self.rank = rank
         self.lengths: list[int] = []
-        self.pages: list[bytes] = []
+        self.pages: list[str] = []
         self.postings: dict[str, list[int]] = {}  # term -> [page, count, page, count, …]
 
     def add(self, record: Record) -> None:
@@ -215,7 +221,7 @@ class _Run:
                 entry += (page, count)
         fields = (record.url, meta.get("title", ""), meta.get("type", ""), meta.get("code", ""),
                   record.text)
-        self.pages.append(f"[{','.join(map(encode_basestring, fields))}]".encode())
+        self.pages.append(f"[{','.join(map(encode_basestring, fields))}]")
 
     def part(self) -> Part:
         terms = {}
@@ -226,7 +232,10 @@ class _Run:
             pages, rest = flat[0::2], flat[1:]
             rest[1::2] = map(operator.sub, pages[1:], pages)  # gaps between pages
             terms[word] = (pages[0], pages[-1], ",".join(map(str, rest)))
-        return Part(range(self.rank, self.rank + len(self.lengths)), self.lengths, self.pages, terms)
+        entries = [entry.encode() for entry in self.pages]
+        ends = list(itertools.accumulate(len(entry) + 1 for entry in entries))  # each with its comma
+        return Part(range(self.rank, self.rank + len(self.lengths)), self.lengths,
+                    zlib.compress(b",".join(entries), 1), [end - 1 for end in ends], terms)
 
 
 _MAX_COUNT = 65535  # the largest count a posting holds
@@ -246,7 +255,7 @@ def index_pages(pages: Iterable[tuple[int, str, bytes]]) -> list[Part]:
             parts.append(run.part())
             run = None
         if record is None:
-            parts.append(Part(range(rank, rank + 1), [], [], {}))
+            parts.append(Part(range(rank, rank + 1), [], b"", [], {}))
             continue
         if run is None:
             run = _Run(rank)
@@ -258,14 +267,13 @@ def index_pages(pages: Iterable[tuple[int, str, bytes]]) -> list[Part]:
 
 def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str, bytes]]:
     """The index's files (output path, bytes) made of parts that between them hold each rank once."""
+    parts = sorted(parts, key=lambda p: p.ranks.start)
     lengths: list[int] = []
-    pages: list[bytes] = []
     postings: dict[str, list[str]] = {}  # term -> its postings' text, a piece from each part
     last: dict[str, int] = {}  # term -> the last page holding it so far
-    for part in sorted(parts, key=lambda p: p.ranks.start):
+    for part in parts:
         start = len(lengths)
         lengths += part.lengths
-        pages += part.pages
         for word, (first, end, counts) in part.terms.items():
             pieces = postings.get(word)
             if pieces is None:
@@ -275,15 +283,29 @@ def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str,
             last[word] = start + end
     if not lengths:
         return []  # nothing to search: no index, and the search page says it cannot load
-    step = PAGES_PER_FILE
-    files = [(f"{BUNDLE}/pages/{n // step}.json", b"[" + b",".join(pages[n:n + step]) + b"]")
-             for n in range(0, len(pages), step)]
+    files = list(_page_files(parts))
     term_files = _term_files(postings)
     files += [(f"{BUNDLE}/terms/{key}.json", data) for key, data in term_files.items()]
     entry = {"format": FORMAT, "language": language, "pages": len(lengths),
-             "pages_per_file": step, "keys": sorted(term_files), "lengths": lengths}
+             "pages_per_file": PAGES_PER_FILE, "keys": sorted(term_files), "lengths": lengths}
     files.append((f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()))
     return sorted(files)
+
+
+def _page_files(parts: Iterable[Part]) -> Iterator[tuple[str, bytes]]:
+    """The pages files, PAGES_PER_FILE pages each, a part's text uncompressed only while it is read."""
+    group: list[bytes] = []
+    number = 0
+    for part in parts:
+        text, start = zlib.decompress(part.pages) if part.ends else b"", 0
+        for end in part.ends:
+            group.append(text[start:end])
+            start = end + 1
+            if len(group) == PAGES_PER_FILE:
+                yield f"{BUNDLE}/pages/{number}.json", b"[" + b",".join(group) + b"]"
+                group, number = [], number + 1
+    if group:
+        yield f"{BUNDLE}/pages/{number}.json", b"[" + b",".join(group) + b"]"
 
 
 def _term_files(postings: Mapping[str, list[str]]) -> dict[str, bytes]:

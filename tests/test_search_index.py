@@ -121,6 +121,15 @@ def test_every_marked_word_is_a_term_and_the_story_a_record(make_site, build):
     assert {"maker", "night", "nova", "scotia", "4", "6", "space", "robot", "quebec"} <= words
 
 
+def test_a_record_has_a_line_for_each_block_and_its_spaces_collapsed():
+    page = ('<div hidden><span data-pagefind-meta="title:T &amp; U"></span></div><main data-pagefind-body>'
+            '\n  <h1> Title  <em>here</em> </h1>\n\n<ul>\n <li>One</li> <li> Two &amp;\tthree</li></ul>'
+            '<p>a<br>b</p><span> </span><div>x&#10;y</div>\u00a0</main><p>not marked</p>')
+    record = search_index.page_record("/x/", page)
+    assert record is not None and record.meta == {"title": "T & U"}
+    assert record.text.split("\n") == ["Title here", "One", "Two & three", "a", "b", "x", "y"]
+
+
 def test_words_are_folded_and_plurals_stemmed():
     assert search_index.terms("Québec's LIBRARIES, classes & boxes; K-3") == [
         "quebec", "s", "library", "class", "box", "k", "3"]
@@ -162,19 +171,24 @@ def test_parts_made_anywhere_in_any_order_make_the_same_files(make_site, build, 
 def test_render_workers_index_what_they_draw_and_a_rebuild_reads_back_the_rest(
         make_site, monkeypatch, tmp_path):
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)  # forked workers, as for a large site
-    stories = {f"content/exemplars/story-{n:03}.md": exemplar(title=f"Story {n}", body=f"Told {n} times.\n")
-               for n in range(70)}  # more pages than one chunk holds
+    stories = {f"content/exemplars/story-{n:03}.md": exemplar(title=f"Story {n * 37 % 70:02}",
+                                                             body=f"Told {n} times.\n")
+               for n in range(70)}  # more pages than one chunk holds, titles in another order
     root = make_site(stories)
     read_back: list[str] = []
-    files = search_index.Gathered.files
+    given: list[search_index.Part] = []
+    files, add = search_index.Gathered.files, search_index.Gathered.add
 
     def spied(self, read, language):
         return files(self, lambda url: read_back.append(url) or read(url), language)
 
     monkeypatch.setattr(search_index.Gathered, "files", spied)
+    monkeypatch.setattr(search_index.Gathered, "add",
+                        lambda self, parts: given.extend(parts) or add(self, parts))
     out = tmp_path / "out"
     assert build_site(root, out, use_cache=False).ok
     assert read_back == []  # every searchable page was indexed by the worker that drew it
+    assert sum(len(part.ranks) for part in given) == 81 and len(given) <= 3  # a run a chunk, in URL order
     pages = [(url, path.read_bytes()) for url, path in _sources(root, out)]
     assert bundle(out) == {path.removeprefix("search-index/"): data
                            for path, data in search_index.search_bundle(pages)}
