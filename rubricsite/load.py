@@ -400,6 +400,8 @@ def read_markdown_files(paths: Sequence[Path], cache: ParseCache) -> list[Source
                                   serial_below=PARALLEL_FROM):
         for result, row in chunk:
             path = next(read)
+            if isinstance(result, tuple):
+                result = _from_parts(path, result)
             done[path] = result
             if isinstance(result, SourceFile):
                 cache.seen[str(path)] = (result.digest, result)
@@ -409,15 +411,31 @@ def read_markdown_files(paths: Sequence[Path], cache: ParseCache) -> list[Source
 
 
 def _read_chunk(paths: Sequence[Path], cache: ParseCache,
-                ) -> list[tuple[SourceFile | ContentError, tuple[str, str] | None]]:
+                ) -> list[tuple[SourceFile | ContentError | tuple, tuple[str, str] | None]]:
     """Each file's parse or error, and its new row for the store (None: the store has it)."""
-    out: list[tuple[SourceFile | ContentError, tuple[str, str] | None]] = []
+    out: list[tuple[SourceFile | ContentError | tuple, tuple[str, str] | None]] = []
     for path in paths:
         try:
-            out.append((read_markdown_file(path, cache), cache.new.get(str(path))))
+            source = read_markdown_file(path, cache)
         except ContentError as error:
             out.append((error, None))
+            continue
+        # from a worker, a parse goes back as its parts: the main process has the Path, and
+        # making Paths and dataclasses again was most of what taking a parse back cost
+        out.append((_parts(source) if parallel.in_worker() else source, cache.new.get(str(path))))
     return out
+
+
+def _parts(source: SourceFile) -> tuple:
+    meta = source.meta
+    return (meta.data, meta.lines, meta.first_line, meta.end_line, meta.problems, source.body,
+            source.body_line, source.digest, source.meta_digest, source.links)
+
+
+def _from_parts(path: Path, parts: tuple) -> SourceFile:
+    data, lines, first_line, end_line, problems, body, body_line, digest_, meta_digest, links = parts
+    return SourceFile(path, path.stem, Doc(path, data, lines, first_line, end_line, problems), body,
+                      body_line, digest_, meta_digest, links)
 
 
 def _cached(path: Path, cache: ParseCache, kind: type, parse: Callable[[str, str], Any]) -> Any:

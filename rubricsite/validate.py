@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -448,15 +449,32 @@ def to_exemplars(sources: list[SourceFile], standards: Mapping[str, Standard],
                  ) -> list[tuple[Exemplar | None, list[ContentError]]]:
     """to_exemplar for each source, and each one's problems, in order: on every core when there
     are many (parallel.chunked)."""
-    def check(chunk: Sequence[SourceFile]) -> list[tuple[Exemplar | None, list[ContentError]]]:
+    def check(chunk: Sequence[SourceFile]) -> list[tuple[Exemplar | tuple | None, list[ContentError]]]:
         out = []
         for source in chunk:
             found = Problems()
-            out.append((to_exemplar(source, standards, levels, found, bands), found.items))
+            exemplar = to_exemplar(source, standards, levels, found, bands)
+            if exemplar is not None and parallel.in_worker():  # what the source has stays here
+                exemplar = tuple(getattr(exemplar, name) for name in _SENT)
+            out.append((exemplar, found.items))
         return out
 
-    return [result for chunk in parallel.chunked(check, sources, serial_below=PARALLEL_FROM)
-            for result in chunk]
+    checked = (result for chunk in parallel.chunked(check, sources, serial_below=PARALLEL_FROM)
+               for result in chunk)
+    return [(_taken_back(exemplar, source), found)
+            for source, (exemplar, found) in zip(sources, checked, strict=True)]
+
+
+# an exemplar checked by a worker comes back without what its source already holds here: making
+# its Path and a second copy of its story again was most of what taking it back cost
+_SENT = tuple(f.name for f in dataclasses.fields(Exemplar) if f.name not in ("path", "body", "links"))
+
+
+def _taken_back(exemplar: Exemplar | tuple | None, source: SourceFile) -> Exemplar | None:
+    if not isinstance(exemplar, tuple):
+        return exemplar
+    return Exemplar(**dict(zip(_SENT, exemplar, strict=True)), path=source.path, body=source.body,
+                    links=source.links)
 
 
 def _language_codes(doc: Doc, values: dict[str, Any], problems: Problems) -> None:
