@@ -120,6 +120,16 @@ def stale(urls: Iterable[str], now: Mapping[str, str], drawn: Mapping[str, str],
     return [u for u in urls if drawn.get(u) != now[u] or not present(u)]
 
 
+def users(pages: Iterable[Planned]) -> dict[str, list[str]]:
+    """Input key -> the URLs of the pages made from it: which pages an edit reaches, looked up
+    (serve asks after every save; asking each of 10,000 pages took longer than drawing one)."""
+    found: dict[str, list[str]] = {}
+    for page in pages:
+        for key in page.inputs:
+            found.setdefault(key, []).append(page.url)
+    return found
+
+
 def whole_site_key(shared: str, digests: Mapping[str, str], pages: Iterable[Planned]) -> str:
     """Sitemap, feed, data and assets show front matter and the list of pages, never stories."""
     h = hashlib.blake2b(shared.encode(), digest_size=16)

@@ -92,6 +92,7 @@ class Builder:
         self._inputs: unchanged.Stats = {}  # input stats when the last build began
         self._env: tuple[str, jinja2.Environment] | None = None
         self._post_key = ""
+        self._users: dict[str, list[str]] | None = None  # incremental.users of the last full plan
         self._post_paths: list[str] = []
 
     @property
@@ -106,11 +107,15 @@ class Builder:
         self.store.close()
 
     def warm(self) -> None:
-        """Compile every template in use and set up Markdown now, not on the first edit."""
+        """Compile every template (those a page extends or imports too), set up Markdown and
+        learn which pages each input reaches now, not on the first edit."""
         if self._env is not None:
-            for template in sorted({p.template for p in self.pages.values()}):
-                self._env[1].get_template(template)
+            env = self._env[1]
+            for name in env.list_templates(filter_func=lambda n: not n.startswith("builtin/")):
+                env.get_template(name)
         to_html("")
+        if self.plan is not None and self._users is None:
+            self._users = incremental.users(self.pages.values())
 
     def build(
         self,
@@ -167,6 +172,7 @@ class Builder:
             return None
         cache.new = {**self.parse.new, **cache.new}  # rows serve has not saved yet
         self.parse = cache
+        self._users = None
         pages = plan_pages(site)
         check_output_paths(pages, problems)  # one claim per output path
         paths = site_paths(self.root, (p.url for p in pages))
@@ -187,9 +193,10 @@ class Builder:
         plan, changed = self.plan, None if changed is None else {Path(p) for p in changed}
         if plan is None or self.parse is None or clean or not changed:
             return None
-        by_path = {e.path: e for e in plan.site.exemplars.values()}
-        if not all(p in by_path and p.is_file() and not p.is_symlink() for p in changed):
-            return None  # a link: the full path checks where it leads
+        by_path = {p: plan.site.exemplars.get(p.stem) for p in changed}  # an exemplar's slug is its stem
+        if not all(e is not None and e.path == p and p.is_file() and not p.is_symlink()
+                   for p, e in by_path.items()):
+            return None  # not an exemplar, or a link: the full path checks where it leads
         cache = ParseCache(self.parse.stored, self.parse.seen, changed)
         updated, digests = {}, dict(plan.site.digests)
         for path in changed:
@@ -199,7 +206,9 @@ class Builder:
             updated[exemplar.slug] = exemplar
             digests[incremental.file_key(path)] = cache.seen[str(path)][0]
         keys = {incremental.file_key(p) for p in changed}
-        dependants = [url for url, page in plan.pages.items() if not page.inputs.isdisjoint(keys)]
+        if self._users is None:  # the pages' inputs stay the same while only stories change
+            self._users = incremental.users(plan.pages.values())
+        dependants = sorted({url for key in keys for url in self._users.get(key, ())})
         slug_of = {urls.exemplar(slug): slug for slug in updated}
         if any(url not in slug_of for url in dependants):
             return None  # some other page shows a story: plan it all to stay right

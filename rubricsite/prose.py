@@ -163,7 +163,8 @@ class Prose:
             pieces.append(f"<{tag}>{self._educate_runs(m.group(2), pieces)}</{tag}>")
             return f"\x02{len(pieces) - 1}\x03"
 
-        text = _EMPHASIS.sub(span, text)
+        if "*" in text:  # the regex starts with a lookbehind: tried at every position, even for none
+            text = _EMPHASIS.sub(span, text)
         if "*" in text:
             return None
         return self._educate_runs(text, pieces)

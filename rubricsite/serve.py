@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import html
 import logging
+import multiprocessing
 import os
 import re
 import socket
@@ -41,6 +42,18 @@ IGNORED_DIRS = frozenset({".cache", ".git", ".hg", ".svn", ".venv", "venv", "nod
                           "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".idea"})
 # editors' temporary and backup files (vim 4913 and swap files, emacs #autosave# and .#locks, ...)
 TEMP_FILES = (r"^4913$", r"^#.*#$", r"\.tmp$", r"\.kate-swp$", r"^\.~lock\.", r"\.crswap$")
+
+
+def _bundle(pages: list[tuple[str, Path]], language: str) -> list[tuple[str, bytes]]:
+    """The search index of the pages' files as they are now, read one at a time."""
+    def html_pages() -> Iterator[tuple[str, bytes]]:
+        for url, path in pages:
+            try:
+                yield url, path.read_bytes()
+            except OSError:
+                continue  # removed meanwhile: the next index run has the new page set
+
+    return search_bundle(html_pages(), language)
 
 
 class _Filter(watchfiles.DefaultFilter):
@@ -291,14 +304,10 @@ class _Preview:
     def _index(self, loop: IOLoop, pages: list[tuple[str, Path]], language: str) -> None:
         os.nice(10)  # this thread and the indexer it starts yield the CPU to rebuilds
         try:
-            def html_pages() -> Iterator[tuple[str, bytes]]:  # read one at a time, not all held
-                for url, path in pages:
-                    try:
-                        yield url, path.read_bytes()
-                    except OSError:
-                        continue  # removed meanwhile: the next index run has the new page set
-
-            files: list[tuple[str, bytes]] | Exception = search_bundle(html_pages(), language)
+            # in a process of its own: indexing 10,000 pages in a thread of this one held the
+            # interpreter lock for seconds, and an edit made meanwhile waited for it to reload
+            with multiprocessing.get_context("fork").Pool(1) as pool:
+                files: list[tuple[str, bytes]] | Exception = pool.apply(_bundle, (pages, language))
         except (SearchIndexError, OSError) as exc:
             files = exc
         loop.add_callback(self._swap_index, files)
