@@ -455,7 +455,7 @@ def to_exemplars(sources: list[SourceFile], standards: Mapping[str, Standard],
             found = Problems()
             exemplar = to_exemplar(source, standards, levels, found, bands)
             if exemplar is not None and parallel.in_worker():  # what the source has stays here
-                exemplar = tuple(getattr(exemplar, name) for name in _SENT)
+                exemplar = _sent(exemplar)
             out.append((exemplar, found.items))
         return out
 
@@ -467,14 +467,22 @@ def to_exemplars(sources: list[SourceFile], standards: Mapping[str, Standard],
 
 # an exemplar checked by a worker comes back without what its source already holds here: making
 # its Path and a second copy of its story again was most of what taking it back cost
-_SENT = tuple(f.name for f in dataclasses.fields(Exemplar) if f.name not in ("path", "body", "links"))
+_FIELDS = tuple(f.name for f in dataclasses.fields(Exemplar))
+_FROM_SOURCE = tuple(_FIELDS.index(name) for name in ("path", "body", "links"))
+
+
+def _sent(exemplar: Exemplar) -> tuple:
+    return tuple(None if i in _FROM_SOURCE else getattr(exemplar, name)
+                 for i, name in enumerate(_FIELDS))
 
 
 def _taken_back(exemplar: Exemplar | tuple | None, source: SourceFile) -> Exemplar | None:
     if not isinstance(exemplar, tuple):
         return exemplar
-    return Exemplar(**dict(zip(_SENT, exemplar, strict=True)), path=source.path, body=source.body,
-                    links=source.links)
+    values = list(exemplar)
+    for i, value in zip(_FROM_SOURCE, (source.path, source.body, source.links), strict=True):
+        values[i] = value
+    return Exemplar(*values)
 
 
 def _language_codes(doc: Doc, values: dict[str, Any], problems: Problems) -> None:
