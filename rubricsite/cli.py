@@ -157,8 +157,7 @@ def _nothing_to_do(root: Path, output: Path, args) -> BuildReport | None:
     last = nothing_changed(root, output, args.base_url)
     if last is None:
         return None
-    return BuildReport(pages=last.pages, files=len(last.outputs), notes=last.notes,
-                       seconds=time.perf_counter() - started)
+    return BuildReport.of_unchanged(last, time.perf_counter() - started)
 
 
 def _built(root: Path, output: Path, args) -> BuildReport:

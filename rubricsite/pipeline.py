@@ -438,8 +438,7 @@ def build_site(
     last = unchanged.nothing_changed(root, output, base_url, search, incremental.engine_key()) \
         if use_cache and not clean and check_unchanged else None
     if last is not None:  # nothing touched, nothing to refuse
-        return BuildReport(pages=last.pages, files=len(last.outputs), notes=last.notes,
-                           seconds=time.perf_counter() - started)
+        return BuildReport.of_unchanged(last, time.perf_counter() - started)
     check_output(root, output)
     builder = Builder(root, output, base_url=base_url, use_cache=use_cache)
     try:

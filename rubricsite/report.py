@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only named in hints: the no-op rebuild reports without loading the engine
     from .errors import ContentError
+    from .store import LastBuild
 
 
 @dataclass
@@ -29,3 +30,8 @@ class BuildReport:
     def summary(self) -> str:
         """One line for the end of a build: `Built 10,247 pages (3 changed) in 1.21 s`."""
         return f"Built {self.pages:,} pages ({self.pages_changed:,} changed) in {self.seconds:.2f} s"
+
+    @classmethod
+    def of_unchanged(cls, last: LastBuild, seconds: float) -> BuildReport:
+        """The report of a rebuild that found nothing to do: what the last build wrote."""
+        return cls(pages=last.pages, files=len(last.outputs), notes=last.notes, seconds=seconds)

@@ -40,7 +40,7 @@ def nothing_changed(root: Path, output: Path, base_url: str | None, search: bool
         last = store.last_build()
     finally:
         store.close()
-    if last is None or last.key != build_key(output, base_url) or not (last.search_fresh or not search):
+    if last is None or last.key != build_key(output, base_url) or (search and not last.search_fresh):
         return None
     if engine is not None and engine != last.engine:
         return None
