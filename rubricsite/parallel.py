@@ -47,14 +47,18 @@ def chunked(
     serial_below: int,
     per_worker: int = 8,
     smallest: int = 25,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[Result]:
     """work(chunk) for consecutive chunks of items, in order, as each is done.
 
     Chunks are small enough that each worker takes several (per_worker), so a slow chunk does
     not leave a core idle at the end, and the caller can use results while the rest are drawn.
+    meanwhile() is this process's own work, done while the workers start on theirs.
     """
     count = workers()
     if len(items) < serial_below or count < 2 or in_worker():
+        if meanwhile is not None:
+            meanwhile()
         if items:
             yield work(items)
         return
@@ -66,7 +70,10 @@ def chunked(
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count, maxtasksperchild=1) as pool:
-            yield from pool.imap(_run, bounds)  # type: ignore[misc]
+            results = pool.imap(_run, bounds)  # the workers start at once
+            if meanwhile is not None:
+                meanwhile()
+            yield from results  # type: ignore[misc]
     finally:
         _job = None
         gc.unfreeze()
