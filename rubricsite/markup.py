@@ -163,17 +163,23 @@ def convert(source: str) -> str:
     return html.replace("<h1", "<h2").replace("</h1>", "</h2>")
 
 
+_cleaner: tuple[tuple[object, ...], nh3.Cleaner] | None = None
+
+
 def sanitise(html: str) -> str:
     """Only the allowlist's tags, attributes and URL schemes survive; run on every build."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        attribute_filter=_filter_attribute,
-        strip_comments=True,
-    )
+    global _cleaner  # one per process: nh3.clean builds its sanitiser anew on every call
+    allowlist = (ALLOWED_TAGS, ALLOWED_ATTRIBUTES, URL_SCHEMES)
+    if _cleaner is None or any(a is not b for a, b in zip(_cleaner[0], allowlist, strict=True)):
+        _cleaner = allowlist, nh3.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            attribute_filter=_filter_attribute,
+            strip_comments=True,
+        )
+    return _cleaner[1].clean(html)
 
 
 def to_html(source: str) -> str:

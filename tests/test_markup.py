@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rubricsite import markup
 from rubricsite.markup import MarkupCache, cache_key, to_html
 from rubricsite.store import FILE_NAME, Store
 
@@ -72,3 +73,10 @@ def test_a_crafted_cache_row_is_sanitised_like_any_markdown(tmp_path):
     html = cache.html("A story.")
     cache.store.close()
     assert html == "<p>A story.</p><a rel=\"noopener noreferrer\">link</a>"
+
+
+def test_a_changed_allowlist_is_used_at_once(monkeypatch):
+    # the sanitiser is built once per process; a new allowlist must not find the old one
+    assert "<em>" in markup.sanitise("<p><em>kept</em></p>")
+    monkeypatch.setattr(markup, "ALLOWED_TAGS", markup.ALLOWED_TAGS - {"em"})
+    assert "<em>" not in markup.sanitise("<p><em>dropped</em></p>")
