@@ -330,12 +330,20 @@ class ParseCache:
 
     def __init__(self, stored: Mapping[str, tuple[str, str]] | None = None,
                  memory: Mapping[str, tuple[str, object]] | None = None,
-                 changed: Iterable[Path] | None = None) -> None:
+                 changed: Iterable[Path] | None = None, *, rows: bool = True) -> None:
         self.stored = stored or {}
+        self.rows = rows  # False: no store to save them in, so no JSON is made
         self.memory = memory or {}
         self.changed = None if changed is None else {str(p) for p in changed}
         self.seen: dict[str, tuple[str, object]] = {}  # path -> (digest, parse): this read
         self.new: dict[str, tuple[str, str]] = {}  # path -> (digest, JSON): rows for the store
+
+    def forget_parses(self) -> None:
+        """Keep only each file's digest (what the store is saved with): for a build after which
+        this process reads nothing again, so the front matter and line maps of every file do
+        not stay in memory while the pages are drawn."""
+        self.stored, self.memory = {}, {}
+        self.seen = {path: (text_digest, None) for path, (text_digest, _parse) in self.seen.items()}
 
     def untouched(self, path: Path) -> object | None:
         """The last parse of a file the watcher did not name (None: read it)."""
@@ -361,7 +369,7 @@ class ParseCache:
 
     def put(self, path: Path, text_digest: str, value: SourceFile | tuple[Doc, str]) -> None:
         self.seen[str(path)] = (text_digest, value)
-        plain = _to_plain(value)
+        plain = _to_plain(value) if self.rows else None
         if plain is not None:
             self.new[str(path)] = (text_digest, plain)
 

@@ -3,6 +3,11 @@
 Fork, not spawn: the workers inherit what the build already holds (the model, the Jinja
 environment), so nothing large is pickled on the way in, only each chunk's result on the way
 back. Below `serial_below` items, or on one core, the job runs in this process.
+
+Each chunk is drawn by a fresh fork. A long-lived worker keeps a private copy of every page of
+inherited memory it has touched (reference counts and new objects write there), so by the end
+each worker held most of the build's model over again; a fork per chunk of at most `LARGEST`
+items lets that go chunk by chunk, for a fork's cost.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from typing import TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+
+LARGEST = 250  # items in a chunk at most: what one fresh worker holds at once
 
 _job: tuple[Callable[[Sequence], object], Sequence] | None = None
 
@@ -51,14 +58,14 @@ def chunked(
         if items:
             yield work(items)
         return
-    size = max(smallest, -(-len(items) // (count * per_worker)))
+    size = min(max(smallest, -(-len(items) // (count * per_worker))), LARGEST)
     bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     global _job
     _job = (work, items)
     # gc.freeze keeps the collector from writing to (and so copying) every inherited object
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
+        with multiprocessing.get_context("fork").Pool(count, maxtasksperchild=1) as pool:
             yield from pool.imap(_run, bounds)  # type: ignore[misc]
     finally:
         _job = None

@@ -7,6 +7,7 @@ is store.py; how the output folder is guarded, staged and swapped is write.py.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Iterable
@@ -78,13 +79,14 @@ class Builder:
     """
 
     def __init__(self, root: Path, output: Path, *, base_url: str | None = None,
-                 use_cache: bool = True) -> None:
+                 use_cache: bool = True, again: bool = True) -> None:
         self.root, self.output = root.resolve(), output.resolve()
         self.base_url = base_url
         self.store = Store(cache_dir(self.root) if use_cache else None)
         self.markup = MarkupCache(self.store)
         self.plan: Plan | None = None
         self.parse: ParseCache | None = None  # the last good read
+        self.again = again  # False: one build only, so what was read is not kept for the next
         self.drawn: dict[str, str] | None = None  # URL -> fingerprint of the output's copy
         self.outputs: set[str] | None = None  # the output's files after the last build
         self.index_stale = False  # a searchable page was drawn since the search index was made
@@ -107,12 +109,8 @@ class Builder:
         self.store.close()
 
     def warm(self) -> None:
-        """Compile every template (those a page extends or imports too), set up Markdown and
-        learn which pages each input reaches now, not on the first edit."""
-        if self._env is not None:
-            env = self._env[1]
-            for name in env.list_templates(filter_func=lambda n: not n.startswith("builtin/")):
-                env.get_template(name)
+        """Set up Markdown and learn which pages each input reaches now, not on the first edit
+        (the templates are compiled when the environment is made)."""
         to_html("")
         if self.plan is not None and self._users is None:
             self._users = incremental.users(self.pages.values())
@@ -165,13 +163,15 @@ class Builder:
 
     def _plan_site(self, changed: Iterable[Path] | None, problems: Problems) -> Plan | None:
         if self.parse is None:
-            self.parse = ParseCache(self.store.parsed())
-        cache = ParseCache(self.parse.stored, self.parse.seen, changed)
+            self.parse = ParseCache(self.store.parsed(), rows=self.store.path is not None)
+        cache = ParseCache(self.parse.stored, self.parse.seen, changed, rows=self.parse.rows)
         site = to_site(read_sources(self.root, problems, cache), problems, self.base_url)
         if problems:
             return None
         cache.new = {**self.parse.new, **cache.new}  # rows serve has not saved yet
         self.parse = cache
+        if not self.again:
+            cache.forget_parses()
         self._users = None
         pages = plan_pages(site)
         check_output_paths(pages, problems)  # one claim per output path
@@ -197,7 +197,7 @@ class Builder:
         if not all(e is not None and e.path == p and p.is_file() and not p.is_symlink()
                    for p, e in by_path.items()):
             return None  # not an exemplar, or a link: the full path checks where it leads
-        cache = ParseCache(self.parse.stored, self.parse.seen, changed)
+        cache = ParseCache(self.parse.stored, self.parse.seen, changed, rows=self.parse.rows)
         updated, digests = {}, dict(plan.site.digests)
         for path in changed:
             exemplar = _reread_story(path, cache, plan.site, by_path[path], plan.site_paths)
@@ -247,7 +247,8 @@ class Builder:
         stale = incremental.stale(candidates, plan.fingerprints, self.drawn,
                                   lambda url: stage.exists(urls.output_path(url)))
         if self._env is None or self._env[0] != plan.templates:  # a template added or changed
-            self._env = (plan.templates, make_environment(self.root, self.markup))
+            self._env = (plan.templates, _compiled(make_environment(self.root, self.markup)))
+            to_html("")  # the converter and sanitiser set up once, here, not in every worker
         env = self._env[1]
         done = 0
 
@@ -326,13 +327,15 @@ class Builder:
         key = incremental.search_key(searchable, plan.fingerprints, language)
         kept = self.store.search_files(key)
         if kept:
-            files = kept
-        else:
-            index = index or Gathered(searchable)  # pages not drawn now are read back
-            files = index.files(lambda url: stage.read(urls.output_path(url)), language)
-            self.store.put_search_files(key, files)
-        for path, data in files:
-            stage.put(path, data)
+            for path, data in kept:
+                stage.put(path, data)
+            return
+        index = index or Gathered(searchable)  # pages not drawn now are read back
+        made = []
+        for path, data in index.files(lambda url: stage.read(urls.output_path(url)), language):
+            stage.put(path, data)  # each file let go once staged: the index is never held whole
+            made.append(path)
+        self.store.put_search_files(key, ((path, stage.read(path)) for path in made))
 
     # --- after the swap --------------------------------------------------------------------------------
 
@@ -406,6 +409,16 @@ def _reread_story(path: Path, cache: ParseCache, site: Site, old: Exemplar,
     return exemplar
 
 
+def _compiled(env: jinja2.Environment) -> jinja2.Environment:
+    """Every template compiled (those a page extends or imports too) before the workers fork:
+    a fresh worker per chunk would otherwise compile them all again."""
+    for name in env.list_templates(filter_func=lambda n: not n.startswith("builtin/")):
+        # a broken one is reported by the page drawn with it, with the template's line
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
+    return env
+
+
 def _stat(path: Path) -> tuple[int, int] | None:
     try:
         stat = path.stat()
@@ -440,7 +453,7 @@ def build_site(
     if last is not None:  # nothing touched, nothing to refuse
         return BuildReport.of_unchanged(last, time.perf_counter() - started)
     check_output(root, output)
-    builder = Builder(root, output, base_url=base_url, use_cache=use_cache)
+    builder = Builder(root, output, base_url=base_url, use_cache=use_cache, again=False)
     try:
         return builder.build(clean=clean, search=search, on_progress=on_progress, on_wait=on_wait)
     finally:

@@ -267,6 +267,12 @@ def index_pages(pages: Iterable[tuple[int, str, bytes]]) -> list[Part]:
 
 def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str, bytes]]:
     """The index's files (output path, bytes) made of parts that between them hold each rank once."""
+    return sorted(each_bundle_file(parts, language))
+
+
+def each_bundle_file(parts: Iterable[Part], language: str = "en") -> Iterator[tuple[str, bytes]]:
+    """bundle_files one file at a time, in no set order: a build stages each as it comes, so
+    the text of every searchable page is never held twice over, as files and as parts."""
     parts = sorted(parts, key=lambda p: p.ranks.start)
     lengths: list[int] = []
     postings: dict[str, list[str]] = {}  # term -> its postings' text, a piece from each part
@@ -282,14 +288,15 @@ def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str,
                 pieces.append(f"{start + first - last[word]},{counts}")
             last[word] = start + end
     if not lengths:
-        return []  # nothing to search: no index, and the search page says it cannot load
-    files = list(_page_files(parts))
-    term_files = _term_files(postings)
-    files += [(f"{BUNDLE}/terms/{key}.json", data) for key, data in term_files.items()]
+        return  # nothing to search: no index, and the search page says it cannot load
+    yield from _page_files(parts)
+    keys = []
+    for key, data in _term_files(postings):
+        keys.append(key)
+        yield f"{BUNDLE}/terms/{key}.json", data
     entry = {"format": FORMAT, "language": language, "pages": len(lengths),
-             "pages_per_file": PAGES_PER_FILE, "keys": sorted(term_files), "lengths": lengths}
-    files.append((f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()))
-    return sorted(files)
+             "pages_per_file": PAGES_PER_FILE, "keys": keys, "lengths": lengths}
+    yield f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()
 
 
 def _page_files(parts: Iterable[Part]) -> Iterator[tuple[str, bytes]]:
@@ -308,14 +315,17 @@ def _page_files(parts: Iterable[Part]) -> Iterator[tuple[str, bytes]]:
         yield f"{BUNDLE}/pages/{number}.json", b"[" + b",".join(group) + b"]"
 
 
-def _term_files(postings: Mapping[str, list[str]]) -> dict[str, bytes]:
-    """The term files by key: each term's pages as gaps, each followed by its count there."""
-    by_key: dict[str, list[str]] = {}
-    for word in sorted(postings):
-        pieces = postings[word]
-        by_key.setdefault(_key(word), []).append(
-            f"{encode_basestring(word)}:[{pieces[0] if len(pieces) == 1 else ','.join(pieces)}]")
-    return {key: ("{" + ",".join(entries) + "}").encode() for key, entries in by_key.items()}
+def _term_files(postings: dict[str, list[str]]) -> Iterator[tuple[str, bytes]]:
+    """The term files in key order: each term's pages as gaps, each followed by its count there.
+    Sorted, the words of one key come together (a key is a word's start); each word's postings
+    are let go once written."""
+    for key, words in itertools.groupby(sorted(postings), key=_key):
+        entries = []
+        for word in words:
+            pieces = postings.pop(word)
+            entries.append(f"{encode_basestring(word)}:"
+                           f"[{pieces[0] if len(pieces) == 1 else ','.join(pieces)}]")
+        yield key, ("{" + ",".join(entries) + "}").encode()
 
 
 def _key(word: str) -> str:
@@ -334,8 +344,9 @@ class Gathered:
     def add(self, parts: Iterable[Part]) -> None:
         self.parts.extend(parts)
 
-    def files(self, read: Callable[[str], bytes], language: str) -> list[tuple[str, bytes]]:
-        """The index's files, the pages no part holds read with read(url), on every core."""
+    def files(self, read: Callable[[str], bytes], language: str) -> Iterator[tuple[str, bytes]]:
+        """The index's files one at a time (each_bundle_file), the pages no part holds read with
+        read(url), on every core."""
         held = {rank for part in self.parts for rank in part.ranks}
         missing = [(rank, url) for url, rank in self.ranks.items() if rank not in held]
 
@@ -344,7 +355,7 @@ class Gathered:
 
         for parts in parallel.chunked(index, missing, serial_below=READ_BACK_PARALLEL_FROM):
             self.parts.extend(parts)
-        return bundle_files(self.parts, language)
+        return each_bundle_file(self.parts, language)
 
 
 READ_BACK_PARALLEL_FROM = 400  # pages to read back before a second process pays for itself

@@ -196,3 +196,26 @@ def test_links_read_in_one_pass_equal_links_read_line_by_line():
                                           ("//host/x", True), ("1x:y", True)])
 def test_only_links_that_may_lead_into_the_site_are_kept(target, kept):
     assert bool(internal_links(f"a [link]({target}) here", 1)) == kept
+
+
+def test_a_one_off_build_lets_the_parses_go_and_makes_no_rows_without_a_store(make_site, tmp_path):
+    from rubricsite.pipeline import Builder
+    from rubricsite.store import Store, cache_dir
+
+    files = {f"content/exemplars/club-{n}.md": exemplar(title=f"Club {n}") for n in range(3)}
+    root = make_site(files)
+    once = Builder(root, tmp_path / "once", use_cache=False, again=False)
+    assert not once.build(persist=False).errors  # not saved: the rows made would still be here
+    assert once.parse.seen and all(parse is None for _digest, parse in once.parse.seen.values())
+    assert once.parse.new == {}  # no store to save them in: no JSON was made
+
+    kept = Builder(root, tmp_path / "kept", again=False)
+    assert not kept.build().errors
+    kept.close()
+    rows = Store(cache_dir(root)).parsed()  # saved from the digests alone, for the next build
+    assert {str(root / name) for name in files} <= set(rows)
+    again = Builder(root, tmp_path / "again")
+    assert not again.build().errors
+    assert any(isinstance(parse, load.SourceFile) for _digest, parse in again.parse.seen.values())
+    assert again.parse.new == {}  # every file came from the store's rows
+    again.close()

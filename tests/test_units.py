@@ -153,6 +153,16 @@ def test_chunked_work_comes_back_in_order_from_other_processes(monkeypatch):
     assert os.getpid() not in {pid for pid, _chunk in results}
 
 
+def test_chunked_draws_each_chunk_in_a_fresh_worker_and_bounds_its_size(monkeypatch):
+    # a worker that lived on would keep a copy of all the inherited memory it ever touched
+    from rubricsite import parallel
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "LARGEST", 40)
+    results = list(parallel.chunked(_pids_and_items, list(range(1000)), serial_below=10))
+    assert max(len(chunk) for _pid, chunk in results) == 40
+    assert len({pid for pid, _chunk in results}) == len(results) == 25
+
+
 def test_chunked_work_below_the_threshold_stays_in_this_process():
     import os
 
