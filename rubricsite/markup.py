@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+from collections.abc import Iterable
 
 import markdown
 import nh3
@@ -163,17 +164,23 @@ def convert(source: str) -> str:
     return html.replace("<h1", "<h2").replace("</h1>", "</h2>")
 
 
+_cleaner: tuple[tuple[object, ...], nh3.Cleaner] | None = None
+
+
 def sanitise(html: str) -> str:
     """Only the allowlist's tags, attributes and URL schemes survive; run on every build."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        attribute_filter=_filter_attribute,
-        strip_comments=True,
-    )
+    global _cleaner  # one per process: nh3.clean builds its sanitiser anew on every call
+    allowlist = (ALLOWED_TAGS, ALLOWED_ATTRIBUTES, URL_SCHEMES)
+    if _cleaner is None or any(a is not b for a, b in zip(_cleaner[0], allowlist, strict=True)):
+        _cleaner = allowlist, nh3.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener noreferrer",
+            attribute_filter=_filter_attribute,
+            strip_comments=True,
+        )
+    return _cleaner[1].clean(html)
 
 
 def to_html(source: str) -> str:
@@ -199,12 +206,20 @@ class MarkupCache:
         self.memory: dict[str, str] = {}  # key -> sanitised HTML, made in this process
         self.new: dict[str, str] = {}  # key -> converted HTML not yet in the store
         self.converter = converter_key()
+        self.fetched: dict[str, str] = {}  # key -> converted HTML read ahead from the store
+
+    def fetch(self, sources: Iterable[str]) -> None:
+        """Read ahead the stored conversions of the sources a chunk of pages will show, in one
+        query instead of one per story; what is read is sanitised when it is used, as ever."""
+        self.fetched = self.store.markups(cache_key(s, self.converter) for s in sources)
 
     def html(self, source: str) -> str:
         key = cache_key(source, self.converter)
         if key in self.memory:
             return self.memory[key]
-        converted = self.store.markup(key)
+        converted = self.fetched.pop(key, None)
+        if converted is None:
+            converted = self.store.markup(key)
         if converted is None:
             converted = self.new[key] = convert(source)
         value = self.memory[key] = sanitise(converted)

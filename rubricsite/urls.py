@@ -84,17 +84,31 @@ def site_relative(url: str) -> str:
 
 def relative_url(target: str, from_url: str) -> str:
     """A link from one site URL to another that needs no knowledge of the prefix it is served at."""
+    base, up, top = _folder(from_url)
+    # most links leave the page's first folder (assets, the grid, tags from an exemplar): they
+    # go up to the root and down again, with no folder arithmetic; a page draws dozens
+    if up and target[:1] == "/" and "#" not in target and "//" not in target \
+            and _UNCLEAN not in target and target[1:].partition("/")[0] != top:
+        return up + target[1:]
     fragment = ""
     if "#" in target:
         target, fragment = target.split("#", 1)
         fragment = "#" + fragment
     if target == "" and fragment:
         return fragment
-    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
     rel = _relative_path(target, base)
     if target.endswith("/") and not rel.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return rel + fragment
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder(from_url: str) -> tuple[str, str, str]:
+    """A page's folder, the way up from it to the root ('' when it is the root or not a clean
+    site path) and its first folder's name."""
+    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    clean = base.startswith("/") and "//" not in base and _UNCLEAN not in base
+    return base, "../" * (base.count("/") - 1) if clean else "", base[1:].partition("/")[0]
 
 
 def _relative_path(target: str, base: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rubricsite import markup
 from rubricsite.markup import MarkupCache, cache_key, to_html
 from rubricsite.store import FILE_NAME, Store
 
@@ -72,3 +73,22 @@ def test_a_crafted_cache_row_is_sanitised_like_any_markdown(tmp_path):
     html = cache.html("A story.")
     cache.store.close()
     assert html == "<p>A story.</p><a rel=\"noopener noreferrer\">link</a>"
+
+
+def test_a_changed_allowlist_is_used_at_once(monkeypatch):
+    # the sanitiser is built once per process; a new allowlist must not find the old one
+    assert "<em>" in markup.sanitise("<p><em>kept</em></p>")
+    monkeypatch.setattr(markup, "ALLOWED_TAGS", markup.ALLOWED_TAGS - {"em"})
+    assert "<em>" not in markup.sanitise("<p><em>dropped</em></p>")
+
+
+def test_conversions_read_ahead_for_a_chunk_are_sanitised_and_need_no_query_each(tmp_path):
+    sources = [f"Story {n}." for n in range(3)]
+    store = Store(tmp_path)
+    store.put_markup({cache_key(s): f"<p onclick='x()'>{s}</p><script>1</script>" for s in sources})
+    store.close()
+    cache = MarkupCache(Store(tmp_path))
+    cache.fetch([*sources, "Not stored yet."])
+    cache.store.markup = lambda key: pytest.fail("a story read ahead was queried again")
+    assert [cache.html(s) for s in sources] == [f"<p>{s}</p>" for s in sources]
+    cache.store.close()

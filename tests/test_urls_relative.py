@@ -24,3 +24,22 @@ def test_links_between_pages():
     assert urls.relative_url("/exemplars/x/", "/exemplars/x/") == "./"
     assert urls.relative_url("/a/#cell", "/a/b/") == "../#cell"
     assert urls.relative_url("#top", "/a/") == "#top"
+
+
+def _reference(target: str, from_url: str) -> str:
+    """relative_url as posixpath would make it, the slow way."""
+    target, hashmark, fragment = target.partition("#")
+    if target == "" and hashmark:
+        return hashmark + fragment
+    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
+    rel = posixpath.relpath(target, base)
+    if target.endswith("/") and not rel.endswith("/"):
+        rel = "./" if rel == "." else rel + "/"
+    return rel + hashmark + fragment
+
+
+def test_relative_urls_equal_posixpaths_for_every_pair():
+    targets = [*PATHS, "/a#x", "/a/#x", "/exemplars#x", "/b/c/#x", "#x", "/a/b/?q", "/a?q"]
+    pages = [*PATHS, "/a/b.html", "/b/c/", "/tags/t/index.html", "/a/../b/c/", "x/y/"]
+    for target, from_url in itertools.product(targets, pages):
+        assert urls.relative_url(target, from_url) == _reference(target, from_url), (target, from_url)
