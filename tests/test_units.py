@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import exemplar
 
 from rubricsite import urls
 from rubricsite.errors import ContentError
@@ -170,3 +171,28 @@ def test_chunked_work_below_the_threshold_stays_in_this_process():
     results = list(parallel.chunked(_pids_and_items, list(range(9)), serial_below=10))
     assert results == [(os.getpid(), list(range(9)))]
     assert list(parallel.chunked(_pids_and_items, [], serial_below=0)) == []
+
+
+# --- post.py -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("files", [
+    {},  # no exemplar but the fixture's own
+    {"content/exemplars/nested.md": None},
+    {"content/exemplars/ecole.md": exemplar(title="École \"ouverte\" – ça", tags=["a", "b"],
+                                             region="Québec", grades=["K", "1"])},
+])
+def test_exemplars_json_made_record_by_record_is_the_list_dumped_whole(make_site, files):
+    import json
+
+    from rubricsite import post
+    from rubricsite.pipeline import check_site
+    root = make_site({k: v for k, v in files.items() if v is not None})
+    if files and all(v is None for v in files.values()):
+        for path in (root / "content/exemplars").glob("*.md"):
+            path.unlink()
+    site, problems = check_site(root)
+    assert site is not None, problems
+    whole = [post._exemplar_record(site, e) for e in site.exemplars.values()]
+    expected = (json.dumps(whole, indent=1, ensure_ascii=False) + "\n").encode()
+    assert post.exemplars_json(site) == expected
+    assert json.loads(post.exemplars_json(site)) == whole
