@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,20 +160,9 @@ Job = tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict, Write,
             Mapping[str, int] | None]
 
 
-def _stories(pages: Sequence[Page]) -> Iterator[str]:
-    """The Markdown the built-in templates show on these pages (a site's own template may show
-    more: that is read from the store when it is drawn)."""
-    for page in pages:
-        for name in ("exemplar", "content"):
-            body = getattr(page.context.get(name), "body", None)
-            if isinstance(body, str):
-                yield body
-
-
 def _render_chunk(job: Job, pages: Sequence[Page]) -> Rendered:
     make, shared, write, search_ranks = job
     env, markup = make()
-    markup.fetch(_stories(pages))
     written, errors, searchable = {}, [], []
     for page in pages:
         try:
