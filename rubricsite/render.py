@@ -187,6 +187,18 @@ def _render_chunk(job: Job, pages: Sequence[Page]) -> Rendered:
     return Rendered(written, new, errors, index_pages(sorted(searchable)) if searchable else [])
 
 
+# A page listing exemplars costs about one exemplar's page per this many of its inputs (each
+# listed exemplar is one); a page that depends on all of them without listing them (the home
+# page, the grid) is overrated, which only cuts its chunk short.
+INPUTS_PER_PAGE_COST = 25
+
+
+def _cost(page: Page) -> float:
+    """A page's rough cost in exemplar pages, so that the tag pages, drawn last in URL order,
+    are shared between the workers instead of ending the render on one of them."""
+    return max(1.0, len(page.inputs) / INPUTS_PER_PAGE_COST)
+
+
 def render_pages(
     pages: list[Page],
     make: Callable[[], tuple[jinja2.Environment, MarkupCache]],
@@ -201,6 +213,7 @@ def render_pages(
     10,000 pages never holds them all; template errors become problems. With search_ranks
     (searchable URL -> rank), the pages among them are indexed as they are drawn."""
     work = functools.partial(_render_chunk, (make, shared, write, search_ranks))
-    for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50):
+    for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50,
+                                  weight=_cost):
         problems.extend(chunk.errors)
         on_chunk(chunk)
