@@ -17,6 +17,7 @@ build left is kept in store.Store.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -48,7 +49,9 @@ class Planned(Protocol):
 
 def meta_key(path: Path) -> str:
     """The input key of a file's front matter alone."""
-    return f"{path}#meta"
+    # one string per file, however many pages list it: 10,000 exemplar pages each list their
+    # neighbours', and every list page lists its members'
+    return sys.intern(f"{path}#meta")
 
 
 def file_key(path: Path) -> str:

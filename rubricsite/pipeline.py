@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -96,6 +97,7 @@ class Builder:
         self._post_key = ""
         self._users: dict[str, list[str]] | None = None  # incremental.users of the last full plan
         self._post_paths: list[str] = []
+        self._post_staged: tuple[str, list[str]] | None = None  # this build's, until published
 
     @property
     def site(self) -> Site | None:
@@ -134,6 +136,7 @@ class Builder:
         """
         started = time.perf_counter()
         problems = Problems()
+        self._post_staged = None
         if persist:
             self._inputs = unchanged.input_stats(self.root)
         plan = self._replan_stories(changed, clean) or self._plan(changed, problems)  # load..plan
@@ -143,10 +146,12 @@ class Builder:
             try:
                 with staged_output(self.output, self._output_files(), clean=clean) as stage:  # write
                     index = self._search_gathering(plan, search)  # what drawn pages give the index
-                    drawn = self._render(plan, stage, problems, on_progress, index)  # render
+                    whole_site = self._whole_site_files(plan, stage, search)  # post's share...
+                    drawn = self._render(plan, stage, problems, on_progress, index,
+                                         whole_site)  # render (...made while the workers draw)
                     if problems:  # template errors, with template file and line
                         raise _Abort
-                    self._post(plan, stage, set(drawn), search, index)  # post: whole-site files, search
+                    self._post(plan, stage, set(drawn), search, index)  # post: kept pages, search
             except _Abort:  # nothing is written
                 return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
             self._published(plan, stage, drawn, search)
@@ -238,9 +243,10 @@ class Builder:
     # --- render ----------------------------------------------------------------------------------------
 
     def _render(self, plan: Plan, stage: Stage, problems: Problems,
-                on_progress: Callable[[int, int], None] | None, index: Gathered | None) -> list[str]:
+                on_progress: Callable[[int, int], None] | None, index: Gathered | None,
+                meanwhile: Callable[[], None] | None = None) -> list[str]:
         """Draw the stale pages into the stage, their parts of the search index into index; the
-        URLs drawn, in plan order."""
+        URLs drawn, in plan order. meanwhile() runs in this process while the workers draw."""
         if self.drawn is None:
             self.drawn = self.store.fingerprints()
         candidates = plan.only if plan.only is not None and self.outputs is not None else plan.pages
@@ -269,7 +275,7 @@ class Builder:
         # of consecutive ranks, one part of the index, not a part each (9,418 parts held 235 MB)
         render_pages([plan.pages[u] for u in sorted(stale)], lambda: (env, self.markup), shared, problems,
                      lambda url, data: stage.write(urls.output_path(url), data), take,
-                     search_ranks=index.ranks if index else None)
+                     search_ranks=index.ranks if index else None, meanwhile=meanwhile)
         self.markup.save()
         return stale
 
@@ -277,15 +283,25 @@ class Builder:
 
     def _post(self, plan: Plan, stage: Stage, drawn: set[str], search: bool,
               index: Gathered | None) -> None:
-        """Everything besides the pages drawn: kept pages, whole-site files, the search index."""
-        if plan.only is not None and not search and self.outputs is not None:
-            stage.expected.update(stage.previous)  # a story edit: every file stays, a few change
+        """Everything besides the pages drawn and the whole-site files: kept pages, the search index."""
+        if self._story_edit(plan, search):
+            stage.expected.update(stage.previous)  # every file stays, a few change
             return
         for url in plan.pages:
             if url not in drawn:
                 stage.keep(urls.output_path(url))
-        self._stage_whole_site_files(stage, plan)
         self._stage_search_index(stage, plan, drawn, search, index)
+
+    def _story_edit(self, plan: Plan, search: bool) -> bool:
+        """serve's quick path: only stories changed, and the search index waits."""
+        return plan.only is not None and not search and self.outputs is not None
+
+    def _whole_site_files(self, plan: Plan, stage: Stage, search: bool) -> Callable[[], None] | None:
+        """What stages the whole-site files while the pages are drawn (None after a story edit:
+        no whole-site file shows a story)."""
+        if self._story_edit(plan, search):
+            return None
+        return lambda: self._stage_whole_site_files(stage, plan)
 
     def _stage_whole_site_files(self, stage: Stage, plan: Plan) -> None:
         """Assets, sitemap, feed and data: made again only when what they show may have changed."""
@@ -294,11 +310,12 @@ class Builder:
             for path in self._post_paths:
                 stage.keep(path)
             return
-        self._post_paths = []
-        for path, data in (*copy_assets(self.root), *post_files(plan.site, list(plan.pages.values()))):
-            stage.put(path, data)
-            self._post_paths.append(path)
-        self._post_key = key
+        paths = []
+        for path, data in itertools.chain(copy_assets(self.root),
+                                          post_files(plan.site, list(plan.pages.values()))):
+            stage.put(path, data)  # one at a time: the data files of 10,000 exemplars are large
+            paths.append(path)
+        self._post_staged = (key, paths)  # known to the next build once this one is published
 
     def _search_gathering(self, plan: Plan, search: bool) -> Gathered | None:
         """Where render puts the drawn pages' parts of the search index; None when this build makes
@@ -342,6 +359,8 @@ class Builder:
     def _published(self, plan: Plan, stage: Stage, drawn: list[str], search: bool) -> None:
         self.plan = dataclasses.replace(plan, only=None)
         self.drawn = plan.fingerprints
+        if self._post_staged is not None:
+            self._post_key, self._post_paths = self._post_staged
         self.outputs = set(stage.expected)
         self._marker = _stat(self.output / MARKER)
         searchable = any(plan.pages[url].searchable for url in drawn)

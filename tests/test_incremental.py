@@ -256,3 +256,34 @@ def test_a_new_base_url_redraws_every_page(make_site, tmp_path):
     assert build_site(root, tmp_path / "clean", search=False, use_cache=False,
                       base_url="https://example.org/llc/").ok
     assert snapshot(out) == snapshot(tmp_path / "clean")
+
+
+def test_a_build_stopped_by_a_failed_write_leaves_nothing_the_next_build_trusts(
+        make_site, tmp_path, monkeypatch):
+    # the whole-site files are staged while the pages are drawn: a build that then stops (here
+    # a full disk, gone by the next build, which has the same inputs) must not leave the next
+    # one believing the data files it staged were published
+    from rubricsite import write
+
+    root = make_site(EXEMPLARS).resolve()
+    out = tmp_path / "out"
+    builder = Builder(root, out)
+    real = write.Stage.write
+
+    def full_disk(stage, relpath, data):
+        if relpath.startswith("exemplars/"):
+            raise OSError(28, "No space left on device")
+        return real(stage, relpath, data)
+
+    try:
+        assert builder.build(search=False, persist=False).ok
+        changed = front_matter_edited(root)
+        monkeypatch.setattr(write.Stage, "write", full_disk)
+        with pytest.raises(OSError):
+            builder.build(changed, search=False, persist=False)
+        monkeypatch.setattr(write.Stage, "write", real)
+        assert builder.build(set(), search=False, persist=False).ok
+    finally:
+        builder.close()
+    assert build_site(root, tmp_path / "clean", search=False, use_cache=False).ok
+    assert snapshot(out) == snapshot(tmp_path / "clean")
