@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-from collections.abc import Iterable
 
 import markdown
 import nh3
@@ -206,20 +205,12 @@ class MarkupCache:
         self.memory: dict[str, str] = {}  # key -> sanitised HTML, made in this process
         self.new: dict[str, str] = {}  # key -> converted HTML not yet in the store
         self.converter = converter_key()
-        self.fetched: dict[str, str] = {}  # key -> converted HTML read ahead from the store
-
-    def fetch(self, sources: Iterable[str]) -> None:
-        """Read ahead the stored conversions of the sources a chunk of pages will show, in one
-        query instead of one per story; what is read is sanitised when it is used, as ever."""
-        self.fetched = self.store.markups(cache_key(s, self.converter) for s in sources)
 
     def html(self, source: str) -> str:
         key = cache_key(source, self.converter)
         if key in self.memory:
             return self.memory[key]
-        converted = self.fetched.pop(key, None)
-        if converted is None:
-            converted = self.store.markup(key)
+        converted = self.store.markup(key)
         if converted is None:
             converted = self.new[key] = convert(source)
         value = self.memory[key] = sanitise(converted)

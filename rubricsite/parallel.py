@@ -47,12 +47,15 @@ def chunked(
     serial_below: int,
     per_worker: int = 8,
     smallest: int = 25,
+    weight: Callable[[Item], float] | None = None,
     meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[Result]:
     """work(chunk) for consecutive chunks of items, in order, as each is done.
 
     Chunks are small enough that each worker takes several (per_worker), so a slow chunk does
     not leave a core idle at the end, and the caller can use results while the rest are drawn.
+    With weight (an item's rough cost, 1 for a typical one), a run of costly items is cut into
+    more chunks, so it is shared between the workers wherever it falls in the order.
     meanwhile() is this process's own work, done while the workers start on theirs.
     """
     count = workers()
@@ -63,7 +66,7 @@ def chunked(
             yield work(items)
         return
     size = min(max(smallest, -(-len(items) // (count * per_worker))), LARGEST)
-    bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    bounds = _bounds(items, size, weight)
     global _job
     _job = (work, items)
     # gc.freeze keeps the collector from writing to (and so copying) every inherited object
@@ -77,6 +80,22 @@ def chunked(
     finally:
         _job = None
         gc.unfreeze()
+
+
+def _bounds(items: Sequence[Item], size: int,
+            weight: Callable[[Item], float] | None) -> list[tuple[int, int]]:
+    """Consecutive (start, end) chunks of at most size items, and of at most size's worth of
+    weight when weights are given."""
+    if weight is None:
+        return [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    bounds, start, held = [], 0, 0.0
+    for i, item in enumerate(items):
+        cost = weight(item)
+        if i > start and (i - start >= size or held + cost > size):
+            bounds.append((start, i))
+            start, held = i, 0.0
+        held += cost
+    return [*bounds, (start, len(items))] if items else bounds
 
 
 def _run(bounds: tuple[int, int]) -> object:

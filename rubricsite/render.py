@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,20 +160,9 @@ Job = tuple[Callable[[], tuple[jinja2.Environment, MarkupCache]], dict, Write,
             Mapping[str, int] | None]
 
 
-def _stories(pages: Sequence[Page]) -> Iterator[str]:
-    """The Markdown the built-in templates show on these pages (a site's own template may show
-    more: that is read from the store when it is drawn)."""
-    for page in pages:
-        for name in ("exemplar", "content"):
-            body = getattr(page.context.get(name), "body", None)
-            if isinstance(body, str):
-                yield body
-
-
 def _render_chunk(job: Job, pages: Sequence[Page]) -> Rendered:
     make, shared, write, search_ranks = job
     env, markup = make()
-    markup.fetch(_stories(pages))
     written, errors, searchable = {}, [], []
     for page in pages:
         try:
@@ -198,6 +187,18 @@ def _render_chunk(job: Job, pages: Sequence[Page]) -> Rendered:
     return Rendered(written, new, errors, index_pages(sorted(searchable)) if searchable else [])
 
 
+# A page listing exemplars costs about one exemplar's page per this many of its inputs (each
+# listed exemplar is one); a page that depends on all of them without listing them (the home
+# page, the grid) is overrated, which only cuts its chunk short.
+INPUTS_PER_PAGE_COST = 25
+
+
+def _cost(page: Page) -> float:
+    """A page's rough cost in exemplar pages, so that the tag pages, drawn last in URL order,
+    are shared between the workers instead of ending the render on one of them."""
+    return max(1.0, len(page.inputs) / INPUTS_PER_PAGE_COST)
+
+
 def render_pages(
     pages: list[Page],
     make: Callable[[], tuple[jinja2.Environment, MarkupCache]],
@@ -215,6 +216,6 @@ def render_pages(
     is the build's own work, done in this process while the workers draw."""
     work = functools.partial(_render_chunk, (make, shared, write, search_ranks))
     for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50,
-                                  meanwhile=meanwhile):
+                                  weight=_cost, meanwhile=meanwhile):
         problems.extend(chunk.errors)
         on_chunk(chunk)

@@ -39,7 +39,6 @@ _TABLES = {
     "markup": "CREATE TABLE markup (key TEXT PRIMARY KEY, html TEXT NOT NULL)",
     "search": "CREATE TABLE search (path TEXT PRIMARY KEY, data BLOB NOT NULL)",
 }
-_KEYS_PER_QUERY = 900  # below 999, the fewest "?" an SQLite build accepts in one statement
 _SEARCH_PATH = re.compile(rf"^{re.escape(urls.SEARCH_BUNDLE.strip('/'))}/"
                           r"(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*$")
 
@@ -139,17 +138,6 @@ class Store:
     def markup(self, key: str) -> str | None:
         rows = self._read("SELECT html FROM markup WHERE key = ?", (key,))
         return rows[0][0] if rows and isinstance(rows[0][0], str) else None
-
-    def markups(self, keys: Iterable[str]) -> dict[str, str]:
-        """The stored conversions among keys, read in a few queries rather than one each."""
-        wanted, found = list(keys), {}
-        for start in range(0, len(wanted), _KEYS_PER_QUERY):
-            batch = wanted[start : start + _KEYS_PER_QUERY]
-            marks = ",".join("?" * len(batch))
-            found.update((key, html) for key, html in self._read(
-                f"SELECT key, html FROM markup WHERE key IN ({marks})", tuple(batch))
-                if isinstance(key, str) and isinstance(html, str))
-        return found
 
     def put_markup(self, entries: Mapping[str, str]) -> None:
         if entries:

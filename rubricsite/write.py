@@ -142,24 +142,6 @@ def remove_leftovers(output: Path) -> None:
 # --- staging ------------------------------------------------------------------------------------
 
 
-def current_umask() -> int:
-    """The process's umask, read without changing it (os.umask can only set it, and a thread
-    creating a file meanwhile would get the wrong mode); every bit when it cannot be read, so
-    every file and folder is then given its mode explicitly."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0o777
-
-
-def _open_with_mode(path: str, flags: int) -> int:
-    return os.open(path, flags, FILE_MODE)
-
-
 @dataclass
 class Stage:
     """Files of one build, held in a folder beside the output until the whole build has succeeded."""
@@ -171,7 +153,6 @@ class Stage:
     expected: set[str] = field(default_factory=set)  # every file the new site has
     changed: list[str] = field(default_factory=list)  # written, then also removed ones
     _dirs: set[str] = field(default_factory=set)  # folders made in the stage
-    umask: int = field(default_factory=current_umask)
 
     def put(self, relpath: str, data: bytes) -> None:
         """Stage a file unless the output already holds exactly these bytes."""
@@ -183,10 +164,9 @@ class Stage:
         (the build then calls record)."""
         if not self.clean and relpath in self.previous and _holds(self.output / relpath, data):
             return False
-        with open(self.target(relpath), "wb", opener=_open_with_mode) as handle:
-            if FILE_MODE & self.umask:  # only a strict umask takes bits the mode gave
-                os.fchmod(handle.fileno(), FILE_MODE)
-            handle.write(data)
+        target = self.target(relpath)
+        target.write_bytes(data)
+        os.chmod(target, FILE_MODE)
         return True
 
     def record(self, relpath: str, written: bool) -> None:
@@ -199,24 +179,16 @@ class Stage:
         """Where relpath goes in the stage, its folders made (readable by any host)."""
         parent = relpath.rpartition("/")[0]
         if parent and parent not in self._dirs:
-            self._make_folder(parent)
+            made = self.folder
+            for part in parent.split("/"):
+                made = made / part
+                try:  # two workers may make the same folder at once
+                    made.mkdir()
+                except FileExistsError:
+                    continue
+                os.chmod(made, DIR_MODE)
+            self._dirs.add(parent)
         return self.folder / relpath
-
-    def _make_folder(self, relpath: str) -> None:
-        # each folder is tried once per process, its parents first: every exemplar's folder
-        # shares exemplars/, which must not cost a failed mkdir per page
-        above = relpath.rpartition("/")[0]
-        if above and above not in self._dirs:
-            self._make_folder(above)
-        folder = self.folder / relpath
-        try:  # two workers may make the same folder at once
-            os.mkdir(folder, DIR_MODE)
-        except FileExistsError:
-            pass
-        else:
-            if DIR_MODE & self.umask:
-                os.chmod(folder, DIR_MODE)
-        self._dirs.add(relpath)
 
     def keep(self, relpath: str) -> None:
         """A file this build did not need to redraw: it stays as it is."""

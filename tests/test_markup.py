@@ -80,15 +80,3 @@ def test_a_changed_allowlist_is_used_at_once(monkeypatch):
     assert "<em>" in markup.sanitise("<p><em>kept</em></p>")
     monkeypatch.setattr(markup, "ALLOWED_TAGS", markup.ALLOWED_TAGS - {"em"})
     assert "<em>" not in markup.sanitise("<p><em>dropped</em></p>")
-
-
-def test_conversions_read_ahead_for_a_chunk_are_sanitised_and_need_no_query_each(tmp_path):
-    sources = [f"Story {n}." for n in range(3)]
-    store = Store(tmp_path)
-    store.put_markup({cache_key(s): f"<p onclick='x()'>{s}</p><script>1</script>" for s in sources})
-    store.close()
-    cache = MarkupCache(Store(tmp_path))
-    cache.fetch([*sources, "Not stored yet."])
-    cache.store.markup = lambda key: pytest.fail("a story read ahead was queried again")
-    assert [cache.html(s) for s in sources] == [f"<p>{s}</p>" for s in sources]
-    cache.store.close()

@@ -98,24 +98,6 @@ def test_a_stage_writes_only_changed_bytes_and_publishes_all_at_once(tmp_path):
     assert leftovers(tmp_path) == []
 
 
-def test_a_stage_makes_each_folder_once_with_its_mode_whatever_the_umask(tmp_path, monkeypatch):
-    made = []
-    real_mkdir = os.mkdir
-    monkeypatch.setattr(os, "mkdir", lambda path, *mode: made.append(path) or real_mkdir(path, *mode))
-    old = os.umask(0o077)
-    try:
-        assert write.current_umask() == 0o077
-        with staged_output(tmp_path / "out", set()) as stage:
-            for slug in ("a", "b"):
-                stage.put(f"exemplars/{slug}/index.html", b"page")
-    finally:
-        os.umask(old)
-    inside = [Path(p).name for p in made if write.PREFIX in str(Path(p).parent)]
-    assert inside == ["exemplars", "a", "b"]  # exemplars/ tried once
-    for path in (tmp_path / "out/exemplars", tmp_path / "out/exemplars/a/index.html"):
-        assert path.stat().st_mode & 0o777 == (0o755 if path.is_dir() else 0o644)
-
-
 def test_a_failed_block_publishes_nothing(tmp_path):
     out = tmp_path / "out"
     with staged_output(out, set()) as stage:

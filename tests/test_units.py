@@ -173,6 +173,18 @@ def test_chunked_work_below_the_threshold_stays_in_this_process():
     assert list(parallel.chunked(_pids_and_items, [], serial_below=0)) == []
 
 
+def test_chunked_cuts_a_run_of_costly_items_into_more_chunks(monkeypatch):
+    # costly items at the end of the order must not all land in the last worker's chunk
+    from rubricsite import parallel
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    items = [1] * 400 + [20] * 20
+    results = list(parallel.chunked(_pids_and_items, items, serial_below=10, weight=float))
+    assert [i for _pid, chunk in results for i in chunk] == items
+    costly = [chunk for _pid, chunk in results if 20 in chunk]
+    size = max(len(chunk) for _pid, chunk in results)
+    assert len(costly) > 1 and all(sum(chunk) <= size + 20 for chunk in costly)
+
+
 # --- post.py -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("files", [
