@@ -212,7 +212,9 @@ class MarkupCache:
             return self.memory[key]
         converted = self.store.markup(key)
         if converted is None:
-            converted = self.new[key] = convert(source)
+            converted = convert(source)
+            if self.store.path is not None:  # with no store, nothing to send back or save
+                self.new[key] = converted
         value = self.memory[key] = sanitise(converted)
         return value
 

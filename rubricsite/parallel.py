@@ -48,7 +48,6 @@ def chunked(
     per_worker: int = 8,
     smallest: int = 25,
     weight: Callable[[Item], float] | None = None,
-    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[Result]:
     """work(chunk) for consecutive chunks of items, in order, as each is done.
 
@@ -56,12 +55,9 @@ def chunked(
     not leave a core idle at the end, and the caller can use results while the rest are drawn.
     With weight (an item's rough cost, 1 for a typical one), a run of costly items is cut into
     more chunks, so it is shared between the workers wherever it falls in the order.
-    meanwhile() is this process's own work, done while the workers start on theirs.
     """
     count = workers()
     if len(items) < serial_below or count < 2 or in_worker():
-        if meanwhile is not None:
-            meanwhile()
         if items:
             yield work(items)
         return
@@ -73,10 +69,7 @@ def chunked(
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(count, maxtasksperchild=1) as pool:
-            results = pool.imap(_run, bounds)  # the workers start at once
-            if meanwhile is not None:
-                meanwhile()
-            yield from results  # type: ignore[misc]
+            yield from pool.imap(_run, bounds)  # type: ignore[misc]
     finally:
         _job = None
         gc.unfreeze()

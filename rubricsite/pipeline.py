@@ -146,12 +146,10 @@ class Builder:
             try:
                 with staged_output(self.output, self._output_files(), clean=clean) as stage:  # write
                     index = self._search_gathering(plan, search)  # what drawn pages give the index
-                    whole_site = self._whole_site_files(plan, stage, search)  # post's share...
-                    drawn = self._render(plan, stage, problems, on_progress, index,
-                                         whole_site)  # render (...made while the workers draw)
+                    drawn = self._render(plan, stage, problems, on_progress, index)  # render
                     if problems:  # template errors, with template file and line
                         raise _Abort
-                    self._post(plan, stage, set(drawn), search, index)  # post: kept pages, search
+                    self._post(plan, stage, set(drawn), search, index)  # post: whole-site files, search
             except _Abort:  # nothing is written
                 return BuildReport(errors=problems.sorted(), seconds=time.perf_counter() - started)
             self._published(plan, stage, drawn, search)
@@ -243,10 +241,9 @@ class Builder:
     # --- render ----------------------------------------------------------------------------------------
 
     def _render(self, plan: Plan, stage: Stage, problems: Problems,
-                on_progress: Callable[[int, int], None] | None, index: Gathered | None,
-                meanwhile: Callable[[], None] | None = None) -> list[str]:
+                on_progress: Callable[[int, int], None] | None, index: Gathered | None) -> list[str]:
         """Draw the stale pages into the stage, their parts of the search index into index; the
-        URLs drawn, in plan order. meanwhile() runs in this process while the workers draw."""
+        URLs drawn, in plan order."""
         if self.drawn is None:
             self.drawn = self.store.fingerprints()
         candidates = plan.only if plan.only is not None and self.outputs is not None else plan.pages
@@ -275,7 +272,7 @@ class Builder:
         # of consecutive ranks, one part of the index, not a part each (9,418 parts held 235 MB)
         render_pages([plan.pages[u] for u in sorted(stale)], lambda: (env, self.markup), shared, problems,
                      lambda url, data: stage.write(urls.output_path(url), data), take,
-                     search_ranks=index.ranks if index else None, meanwhile=meanwhile)
+                     search_ranks=index.ranks if index else None)
         self.markup.save()
         return stale
 
@@ -283,25 +280,19 @@ class Builder:
 
     def _post(self, plan: Plan, stage: Stage, drawn: set[str], search: bool,
               index: Gathered | None) -> None:
-        """Everything besides the pages drawn and the whole-site files: kept pages, the search index."""
-        if self._story_edit(plan, search):
-            stage.expected.update(stage.previous)  # every file stays, a few change
+        """Everything besides the pages drawn: kept pages, whole-site files, the search index.
+
+        Made in this process after the workers are gone: memory this process writes while a
+        forked worker lives is copied, and the data files of 10,000 exemplars made then were
+        the build's peak."""
+        if plan.only is not None and not search and self.outputs is not None:
+            stage.expected.update(stage.previous)  # a story edit: every file stays, a few change
             return
         for url in plan.pages:
             if url not in drawn:
                 stage.keep(urls.output_path(url))
+        self._stage_whole_site_files(stage, plan)
         self._stage_search_index(stage, plan, drawn, search, index)
-
-    def _story_edit(self, plan: Plan, search: bool) -> bool:
-        """serve's quick path: only stories changed, and the search index waits."""
-        return plan.only is not None and not search and self.outputs is not None
-
-    def _whole_site_files(self, plan: Plan, stage: Stage, search: bool) -> Callable[[], None] | None:
-        """What stages the whole-site files while the pages are drawn (None after a story edit:
-        no whole-site file shows a story)."""
-        if self._story_edit(plan, search):
-            return None
-        return lambda: self._stage_whole_site_files(stage, plan)
 
     def _stage_whole_site_files(self, stage: Stage, plan: Plan) -> None:
         """Assets, sitemap, feed and data: made again only when what they show may have changed."""

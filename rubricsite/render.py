@@ -207,15 +207,13 @@ def render_pages(
     write: Write,
     on_chunk: Callable[[Rendered], None],
     search_ranks: Mapping[str, int] | None = None,
-    meanwhile: Callable[[], object] | None = None,
 ) -> None:
     """Render pages, on every core when there are many, each written by write(url, bytes) where
     it is drawn; each chunk's Rendered goes to on_chunk as soon as it is done, so a build of
     10,000 pages never holds them all; template errors become problems. With search_ranks
-    (searchable URL -> rank), the pages among them are indexed as they are drawn. meanwhile()
-    is the build's own work, done in this process while the workers draw."""
+    (searchable URL -> rank), the pages among them are indexed as they are drawn."""
     work = functools.partial(_render_chunk, (make, shared, write, search_ranks))
     for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50,
-                                  weight=_cost, meanwhile=meanwhile):
+                                  weight=_cost):
         problems.extend(chunk.errors)
         on_chunk(chunk)

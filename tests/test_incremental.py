@@ -18,6 +18,7 @@ from conftest import exemplar
 
 from rubricsite import markup
 from rubricsite.pipeline import Builder, build_site
+from rubricsite.search_index import BUNDLE
 
 EXEMPLARS = {
     "content/exemplars/maker-night.md": exemplar(title="Maker night", tags=["making"]),
@@ -260,9 +261,9 @@ def test_a_new_base_url_redraws_every_page(make_site, tmp_path):
 
 def test_a_build_stopped_by_a_failed_write_leaves_nothing_the_next_build_trusts(
         make_site, tmp_path, monkeypatch):
-    # the whole-site files are staged while the pages are drawn: a build that then stops (here
-    # a full disk, gone by the next build, which has the same inputs) must not leave the next
-    # one believing the data files it staged were published
+    # a build that stops after staging the whole-site files (here a full disk while the search
+    # index is staged, gone by the next build, which has the same inputs) must not leave the
+    # next one believing the data files it staged were published
     from rubricsite import write
 
     root = make_site(EXEMPLARS).resolve()
@@ -271,19 +272,19 @@ def test_a_build_stopped_by_a_failed_write_leaves_nothing_the_next_build_trusts(
     real = write.Stage.write
 
     def full_disk(stage, relpath, data):
-        if relpath.startswith("exemplars/"):
+        if relpath.startswith(f"{BUNDLE}/"):
             raise OSError(28, "No space left on device")
         return real(stage, relpath, data)
 
     try:
-        assert builder.build(search=False, persist=False).ok
+        assert builder.build(persist=False).ok
         changed = front_matter_edited(root)
         monkeypatch.setattr(write.Stage, "write", full_disk)
         with pytest.raises(OSError):
-            builder.build(changed, search=False, persist=False)
+            builder.build(changed, persist=False)
         monkeypatch.setattr(write.Stage, "write", real)
-        assert builder.build(set(), search=False, persist=False).ok
+        assert builder.build(set(), persist=False).ok
     finally:
         builder.close()
-    assert build_site(root, tmp_path / "clean", search=False, use_cache=False).ok
+    assert build_site(root, tmp_path / "clean", use_cache=False).ok
     assert snapshot(out) == snapshot(tmp_path / "clean")

@@ -64,6 +64,13 @@ def test_cache_round_trip_and_damaged_cache_is_ignored(tmp_path):
     broken.store.close()
 
 
+def test_without_a_store_no_conversion_is_kept_to_be_saved():
+    # --no-cache: the conversions would only travel back from every render worker to be dropped
+    cache = MarkupCache(Store(None))
+    assert cache.html("*hi*") == "<p><em>hi</em></p>"
+    assert cache.new == {}
+
+
 def test_a_crafted_cache_row_is_sanitised_like_any_markdown(tmp_path):
     store = Store(tmp_path)
     store.put_markup({cache_key("A story."): '<p onclick="x()">A story.</p><script>alert(1)</script>'
