@@ -8,12 +8,18 @@ Each chunk is drawn by a fresh fork. A long-lived worker keeps a private copy of
 inherited memory it has touched (reference counts and new objects write there), so by the end
 each worker held most of the build's model over again; a fork per chunk of at most `LARGEST`
 items lets that go chunk by chunk, for a fork's cost.
+
+Every fork is made here, on the thread that asked for the work, between its own steps. A pool
+that replaces its workers forks from a thread of its own, at any moment: a fork made while this
+thread was inside SQLite (saving a chunk's Markdown) gave the child SQLite's lock held by no one,
+and the build hung.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
+import multiprocessing.connection
 import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -21,10 +27,7 @@ from typing import TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-LARGEST = 250  # items in a chunk at most: what one fresh worker holds at once
-
-_job: tuple[Callable[[Sequence], object], Sequence] | None = None
-
+LARGEST = 150  # items in a chunk at most: what one fresh worker holds at once
 
 def workers() -> int:
     """How many processes a parallel job uses: one per core, at most 8."""
@@ -63,15 +66,11 @@ def chunked(
         return
     size = min(max(smallest, -(-len(items) // (count * per_worker))), LARGEST)
     bounds = _bounds(items, size, weight)
-    global _job
-    _job = (work, items)
     # gc.freeze keeps the collector from writing to (and so copying) every inherited object
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(count, maxtasksperchild=1) as pool:
-            yield from pool.imap(_run, bounds)  # type: ignore[misc]
+        yield from _each_in_a_fork(work, items, bounds, count)  # type: ignore[misc]
     finally:
-        _job = None
         gc.unfreeze()
 
 
@@ -91,7 +90,55 @@ def _bounds(items: Sequence[Item], size: int,
     return [*bounds, (start, len(items))] if items else bounds
 
 
-def _run(bounds: tuple[int, int]) -> object:
-    assert _job is not None
-    work, items = _job
-    return work(items[bounds[0] : bounds[1]])
+def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[Item],
+                    bounds: list[tuple[int, int]], count: int) -> Iterator[Result]:
+    """work(items[start:end]) for each of bounds, each in a process forked for it, at most count
+    at once; results in order, each as soon as it and those before it are done."""
+    context = multiprocessing.get_context("fork")
+    running: dict = {}  # the connection a result comes on -> (chunk number, process)
+    done: dict[int, Result] = {}
+    started = 0
+    try:
+        for wanted in range(len(bounds)):
+            while wanted not in done:
+                while started < len(bounds) and len(running) < count:
+                    receive, send = context.Pipe(duplex=False)
+                    process = context.Process(target=_child, daemon=True,
+                                              args=(work, items, bounds[started], send))
+                    process.start()
+                    send.close()
+                    running[receive] = (started, process)
+                    started += 1
+                for ready in multiprocessing.connection.wait(list(running)):
+                    number, process = running.pop(ready)
+                    done[number] = _result(ready, process)
+            yield done.pop(wanted)
+    finally:  # stopped early (an error, or the caller gave up): no worker outlives the job
+        for connection, (_number, process) in running.items():
+            process.kill()
+            process.join()
+            connection.close()
+
+
+def _child(work: Callable[[Sequence], object], items: Sequence, bounds: tuple[int, int],
+           send: multiprocessing.connection.Connection) -> None:
+    try:
+        outcome = (True, work(items[bounds[0] : bounds[1]]))
+    except BaseException as exc:  # given back to the build, raised there
+        outcome = (False, exc)
+    send.send(outcome)
+    send.close()
+
+
+def _result(ready: multiprocessing.connection.Connection, process: multiprocessing.Process) -> object:
+    try:
+        ok, value = ready.recv()
+    except EOFError:  # killed before it answered (out of memory, a signal)
+        process.join()
+        ok, value = False, ChildProcessError(f"a build worker stopped (exit code {process.exitcode})")
+    finally:
+        ready.close()
+    process.join()
+    if not ok:
+        raise value
+    return value

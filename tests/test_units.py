@@ -164,6 +164,54 @@ def test_chunked_draws_each_chunk_in_a_fresh_worker_and_bounds_its_size(monkeypa
     assert len({pid for pid, _chunk in results}) == len(results) == 25
 
 
+def _fail_on_seven(chunk):
+    if 7 in chunk:
+        raise OSError(28, "No space left on device")
+    return list(chunk)
+
+
+def _die_on_seven(chunk):
+    import os
+    if 7 in chunk:
+        os._exit(9)  # as the kernel's out-of-memory killer would leave it: no answer at all
+    return list(chunk)
+
+
+@pytest.mark.parametrize(("work", "error"), [(_fail_on_seven, OSError),
+                                             (_die_on_seven, ChildProcessError)])
+def test_a_worker_that_fails_stops_the_job_with_its_error_and_leaves_no_worker(
+        monkeypatch, work, error):
+    import multiprocessing
+
+    from rubricsite import parallel
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "LARGEST", 5)
+    with pytest.raises(error):
+        list(parallel.chunked(work, list(range(100)), serial_below=10))
+    assert multiprocessing.active_children() == []
+
+
+def test_every_worker_is_forked_from_the_thread_that_asked(monkeypatch):
+    # a pool that replaces its workers forks from a thread of its own, at any moment: a fork
+    # made while the build's thread was inside SQLite left the child waiting on SQLite's lock
+    import os
+    import threading
+
+    from rubricsite import parallel
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "LARGEST", 10)
+    forked_on, real_fork = [], os.fork
+
+    def fork():
+        forked_on.append(threading.get_ident())
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    results = list(parallel.chunked(_pids_and_items, list(range(100)), serial_below=10))
+    assert len(results) == 10
+    assert forked_on and set(forked_on) == {threading.get_ident()}
+
+
 def test_chunked_work_below_the_threshold_stays_in_this_process():
     import os
 
