@@ -175,13 +175,8 @@ def _render_chunk(job: Job, pages: Sequence[Page]) -> Rendered:
         if search_ranks and page.url in search_ranks:
             searchable.append((search_ranks[page.url], page.url, data))
     errors.extend(shared.pop("broken_links", {}).values())  # type: ignore[attr-defined]
-    # hand back only this chunk's new Markdown: a worker draws many chunks, and sending all it
-    # ever rendered with each one made the traffic grow with the square of the chunk count
+    # hand back only this chunk's new Markdown (in this process, serial, the next call starts afresh)
     new, markup.new = markup.new, {}
-    if parallel.in_worker():
-        # a worker keeps no Markdown between chunks: every kept story is private memory, two
-        # workers held ~450 MB each by the end of 10,000 exemplars, and none is drawn twice
-        markup.memory.clear()
     # the worker that drew the searchable pages reads them for the index too, from the bytes
     # just drawn, not the main process after them all
     return Rendered(written, new, errors, index_pages(sorted(searchable)) if searchable else [])
