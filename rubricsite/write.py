@@ -21,6 +21,7 @@ import fcntl
 import json
 import os
 import shutil
+import struct
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -153,6 +154,7 @@ class Stage:
     expected: set[str] = field(default_factory=set)  # every file the new site has
     changed: list[str] = field(default_factory=list)  # written, then also removed ones
     _dirs: set[str] = field(default_factory=set)  # folders made in the stage
+    _spread: set[Path] = field(default_factory=set)  # folders whose subfolders are spread
 
     def put(self, relpath: str, data: bytes) -> None:
         """Stage a file unless the output already holds exactly these bytes."""
@@ -181,6 +183,9 @@ class Stage:
         if parent and parent not in self._dirs:
             made = self.folder
             for part in parent.split("/"):
+                if made not in self._spread:  # before its first subfolder, in this process
+                    self._spread.add(made)
+                    spread_subfolders(made)
                 made = made / part
                 try:  # two workers may make the same folder at once
                     made.mkdir()
@@ -201,6 +206,31 @@ class Stage:
         """A file of the new site: staged when its bytes changed, else still in the output."""
         staged = self.folder / relpath
         return (staged if staged.is_file() else self.output / relpath).read_bytes()
+
+
+# A folder's flag (Linux's FS_IOC_SETFLAGS) that tells ext4 its subfolders are unrelated trees:
+# each goes to a block group of its own choosing, not its parent's. Without it, every page's
+# folder and file land in the group of exemplars/, and when an earlier build's output was just
+# removed there (a clean build, a deploy), ext4 without a journal steps over each inode freed in
+# the last minutes for every new one: the profile of a build at 10,000 exemplars put about a
+# sixth of all CPU time there. Elsewhere the flag is refused, or means nothing, and is skipped.
+_GET_FLAGS, _SET_FLAGS, _TOP_OF_TREES = 0x80086601, 0x40086602, 0x00020000
+
+
+def spread_subfolders(folder: Path) -> None:
+    """Ask the file system to place folder's subfolders apart (a hint: any refusal is fine)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return
+    try:
+        flags = struct.unpack("i", fcntl.ioctl(fd, _GET_FLAGS, struct.pack("i", 0)))[0]
+        if not flags & _TOP_OF_TREES:
+            fcntl.ioctl(fd, _SET_FLAGS, struct.pack("i", flags | _TOP_OF_TREES))
+    except OSError:
+        pass  # not Linux, not ext4 (tmpfs, overlay, a network disk): nothing to ask
+    finally:
+        os.close(fd)
 
 
 def _holds(path: Path, data: bytes) -> bool:

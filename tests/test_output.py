@@ -126,6 +126,43 @@ def test_one_replaced_file_keeps_the_folder_and_more_swap_it(tmp_path):
     assert (out / "a.html").read_bytes() == (out / "b.html").read_bytes() == b"3"
 
 
+def test_a_folder_is_asked_to_spread_its_subfolders_before_the_first_is_made(tmp_path, monkeypatch):
+    asked: list[tuple[str, bool]] = []  # (folder, whether it had a subfolder yet)
+    real = write.spread_subfolders
+
+    def spread(folder: Path) -> None:
+        asked.append((folder.name, any(p.is_dir() for p in folder.iterdir())))
+        real(folder)
+
+    monkeypatch.setattr(write, "spread_subfolders", spread)
+    out = tmp_path / "out"
+    with staged_output(out, set()) as stage:
+        for slug in ("one", "two", "three"):
+            stage.put(f"exemplars/{slug}/index.html", b"x")
+        stage.put("exemplars/index.html", b"x")
+        stage.put("robots.txt", b"x")
+    # the stage (for exemplars/) and exemplars/ (for each page's folder), each once, each
+    # before its first subfolder; a page's own folder has none and is never asked
+    assert [name for name, _ in asked] == [stage.folder.name, "exemplars"]
+    assert not any(had for _, had in asked)
+    assert sorted(snapshot(out)) == [MARKER, "exemplars/index.html", "exemplars/one/index.html",
+                                     "exemplars/three/index.html", "exemplars/two/index.html",
+                                     "robots.txt"]
+
+
+@pytest.mark.parametrize("refusal", [errno.ENOTTY, errno.EOPNOTSUPP, errno.EPERM])
+def test_a_file_system_that_refuses_the_hint_still_gets_the_whole_site(tmp_path, monkeypatch,
+                                                                      refusal):
+    def ioctl(*_args):
+        raise OSError(refusal, os.strerror(refusal))
+
+    monkeypatch.setattr(write.fcntl, "ioctl", ioctl)
+    out = tmp_path / "out"
+    with staged_output(out, set()) as stage:
+        stage.put("a/b/index.html", b"x")
+    assert snapshot(out)["a/b/index.html"] == b"x"
+
+
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two renames"])
 def test_swap_puts_the_new_folder_in_place(tmp_path, monkeypatch, exchange):
     if not exchange:
