@@ -405,7 +405,7 @@ def read_markdown_files(paths: Sequence[Path], cache: ParseCache) -> list[Source
             todo.append(path)
     read = iter(todo)
     for chunk in parallel.chunked(lambda part: _read_chunk(part, cache), todo,
-                                  serial_below=PARALLEL_FROM):
+                                  serial_below=PARALLEL_FROM, largest=parallel.LARGEST_LIGHT):
         for result, row in chunk:
             path = next(read)
             if isinstance(result, tuple):

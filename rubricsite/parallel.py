@@ -27,7 +27,10 @@ from typing import TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-LARGEST = 150  # items in a chunk at most: what one fresh worker holds at once
+LARGEST = 150  # items in a chunk at most, by default: what one fresh worker holds at once
+# ... and for a job whose workers touch only their own chunk, not the build's model (reading
+# and checking files): fewer forks, each of which copies the build's page tables
+LARGEST_LIGHT = 1000
 
 def workers() -> int:
     """How many processes a parallel job uses: one per core, at most 8."""
@@ -51,6 +54,7 @@ def chunked(
     per_worker: int = 8,
     smallest: int = 25,
     weight: Callable[[Item], float] | None = None,
+    largest: int | None = None,
 ) -> Iterator[Result]:
     """work(chunk) for consecutive chunks of items, in order, as each is done.
 
@@ -64,7 +68,7 @@ def chunked(
         if items:
             yield work(items)
         return
-    size = min(max(smallest, -(-len(items) // (count * per_worker))), LARGEST)
+    size = min(max(smallest, -(-len(items) // (count * per_worker))), largest or LARGEST)
     bounds = _bounds(items, size, weight)
     # gc.freeze keeps the collector from writing to (and so copying) every inherited object
     gc.freeze()

@@ -459,8 +459,9 @@ def to_exemplars(sources: list[SourceFile], standards: Mapping[str, Standard],
             out.append((exemplar, found.items))
         return out
 
-    checked = (result for chunk in parallel.chunked(check, sources, serial_below=PARALLEL_FROM)
-               for result in chunk)
+    chunks = parallel.chunked(check, sources, serial_below=PARALLEL_FROM,
+                              largest=parallel.LARGEST_LIGHT)
+    checked = (result for chunk in chunks for result in chunk)
     return [(_taken_back(exemplar, source), found)
             for source, (exemplar, found) in zip(sources, checked, strict=True)]
 

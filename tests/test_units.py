@@ -162,6 +162,10 @@ def test_chunked_draws_each_chunk_in_a_fresh_worker_and_bounds_its_size(monkeypa
     results = list(parallel.chunked(_pids_and_items, list(range(1000)), serial_below=10))
     assert max(len(chunk) for _pid, chunk in results) == 40
     assert len({pid for pid, _chunk in results}) == len(results) == 25
+    # a job whose workers touch only their own chunk takes larger ones: fewer forks
+    light = list(parallel.chunked(_pids_and_items, list(range(1000)), serial_below=10,
+                                  largest=100))
+    assert [len(chunk) for _pid, chunk in light] == [63] * 15 + [55]
 
 
 def _fail_on_seven(chunk):
