@@ -18,6 +18,7 @@ and the build hung.
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -51,25 +52,24 @@ def chunked(
     items: Sequence[Item],
     *,
     serial_below: int,
-    per_worker: int = 8,
-    smallest: int = 25,
+    smallest: int = 50,
     weight: Callable[[Item], float] | None = None,
     largest: int | None = None,
 ) -> Iterator[Result]:
     """work(chunk) for consecutive chunks of items, in order, as each is done.
 
-    Chunks are small enough that each worker takes several (per_worker), so a slow chunk does
-    not leave a core idle at the end, and the caller can use results while the rest are drawn.
-    With weight (an item's rough cost, 1 for a typical one), a run of costly items is cut into
-    more chunks, so it is shared between the workers wherever it falls in the order.
+    Each chunk is a share of what is left (TAPER), between smallest and largest (LARGEST by
+    default) items: the first chunks are large, so there are few forks, and the last small, so
+    no core waits at the end for a long one; and the caller can use results while the rest are
+    drawn. With weight (an item's rough cost, 1 for a typical one), a chunk holds at most its
+    size's worth, so a run of costly items is shared between the workers wherever it falls.
     """
     count = workers()
     if len(items) < serial_below or count < 2 or in_worker():
         if items:
             yield work(items)
         return
-    size = min(max(smallest, -(-len(items) // (count * per_worker))), largest or LARGEST)
-    bounds = _bounds(items, size, weight)
+    bounds = _bounds(items, count, smallest, largest or LARGEST, weight)
     # gc.freeze keeps the collector from writing to (and so copying) every inherited object
     gc.freeze()
     try:
@@ -78,20 +78,26 @@ def chunked(
         gc.unfreeze()
 
 
-def _bounds(items: Sequence[Item], size: int,
+TAPER = 2  # a chunk is what is left shared among this many times the workers
+
+
+def _bounds(items: Sequence[Item], count: int, smallest: int, largest: int,
             weight: Callable[[Item], float] | None) -> list[tuple[int, int]]:
-    """Consecutive (start, end) chunks of at most size items, and of at most size's worth of
-    weight when weights are given."""
-    if weight is None:
-        return [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-    bounds, start, held = [], 0, 0.0
-    for i, item in enumerate(items):
-        cost = weight(item)
-        if i > start and (i - start >= size or held + cost > size):
-            bounds.append((start, i))
-            start, held = i, 0.0
-        held += cost
-    return [*bounds, (start, len(items))] if items else bounds
+    """Consecutive (start, end) chunks, each of what is left / (TAPER x count) items (or that
+    worth of weight), and of smallest to largest."""
+    costs = [weight(item) for item in items] if weight is not None else [1.0] * len(items)
+    left = sum(costs)
+    bounds, start = [], 0
+    while start < len(items):
+        size = min(max(smallest, math.ceil(left / (TAPER * count))), largest)
+        end, held = start + 1, costs[start]
+        while end < len(items) and end - start < size and held + costs[end] <= size:
+            held += costs[end]
+            end += 1
+        bounds.append((start, end))
+        left -= held
+        start = end
+    return bounds
 
 
 def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[Item],

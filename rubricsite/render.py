@@ -208,7 +208,7 @@ def render_pages(
     10,000 pages never holds them all; template errors become problems. With search_ranks
     (searchable URL -> rank), the pages among them are indexed as they are drawn."""
     work = functools.partial(_render_chunk, (make, shared, write, search_ranks))
-    for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM, smallest=50,
+    for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM,
                                   weight=_cost):
         problems.extend(chunk.errors)
         on_chunk(chunk)

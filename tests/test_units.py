@@ -165,7 +165,20 @@ def test_chunked_draws_each_chunk_in_a_fresh_worker_and_bounds_its_size(monkeypa
     # a job whose workers touch only their own chunk takes larger ones: fewer forks
     light = list(parallel.chunked(_pids_and_items, list(range(1000)), serial_below=10,
                                   largest=100))
-    assert [len(chunk) for _pid, chunk in light] == [63] * 15 + [55]
+    assert max(len(chunk) for _pid, chunk in light) == 100
+
+
+def test_chunks_start_large_and_taper_so_no_core_waits_long_at_the_end():
+    from rubricsite import parallel
+    sizes = [end - start for start, end in parallel._bounds(range(1062), 2, 50, 150, None)]
+    assert sum(sizes) == 1062 and sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == 150 and sizes[-1] <= 50 and len(sizes) < 1062 / 50 / 1.5
+    # costly items (a tag page lists many exemplars) get chunks of their own worth
+    costs = [1.0] * 100 + [30.0] * 6 + [1.0] * 100
+    bounds = parallel._bounds(range(len(costs)), 2, 10, 150, costs.__getitem__)
+    holding = {n for n, (start, end) in enumerate(bounds) for i in range(start, end) if costs[i] > 1}
+    assert len(holding) >= 4  # not one chunk of 180 pages' worth at the end of the render
+    assert [i for b in bounds for i in range(*b)] == list(range(len(costs)))
 
 
 def _fail_on_seven(chunk):
