@@ -389,11 +389,14 @@ def read_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
     return _cached(path, cache, SourceFile, parse)
 
 
-def read_markdown_files(paths: Sequence[Path], cache: ParseCache) -> list[SourceFile | ContentError]:
+def read_markdown_files(paths: Sequence[Path], cache: ParseCache,
+                        meanwhile: Callable[[], None] | None = None,
+                        ) -> list[SourceFile | ContentError]:
     """Each file as read_markdown_file reads it, or the error that stops it, in order.
 
     The files not in memory are read and parsed on every core (parallel.chunked); what each
-    worker learned is merged into cache here, as if this process had read them.
+    worker learned is merged into cache here, as if this process had read them. meanwhile()
+    is run once, while the workers read.
     """
     done: dict[Path, SourceFile | ContentError] = {}
     todo = []
@@ -405,7 +408,8 @@ def read_markdown_files(paths: Sequence[Path], cache: ParseCache) -> list[Source
             todo.append(path)
     read = iter(todo)
     for chunk in parallel.chunked(lambda part: _read_chunk(part, cache), todo,
-                                  serial_below=PARALLEL_FROM, largest=parallel.LARGEST_LIGHT):
+                                  serial_below=PARALLEL_FROM, largest=parallel.LARGEST_LIGHT,
+                                  meanwhile=meanwhile):
         for result, row in chunk:
             path = next(read)
             if isinstance(result, tuple):
@@ -541,8 +545,10 @@ def rubric_files(folder: Path, problems: Problems, root: Path | None = None) -> 
     return found
 
 
-def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None) -> Sources:
-    """Read site.yaml, rubric/ and content/; a file that cannot be parsed becomes a problem."""
+def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> Sources:
+    """Read site.yaml, rubric/ and content/; a file that cannot be parsed becomes a problem.
+    meanwhile() is run once, while the exemplars are read (the build compiles its templates)."""
     cache = cache if cache is not None else ParseCache()
     digests: dict[str, str] = {}
 
@@ -555,9 +561,11 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
         digests[file_key(path)] = file_digest
         return doc
 
-    def markdown_files(folder: Path) -> tuple[SourceFile, ...]:
+    def markdown_files(folder: Path, meanwhile: Callable[[], None] | None = None,
+                       ) -> tuple[SourceFile, ...]:
         found = []
-        for source in read_markdown_files(site_files(folder, root, problems, suffix=".md"), cache):
+        paths = site_files(folder, root, problems, suffix=".md")
+        for source in read_markdown_files(paths, cache, meanwhile):
             if isinstance(source, ContentError):
                 problems.extend([source])
                 continue
@@ -587,7 +595,7 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
         config=config,
         levels=levels,
         standards=standards,
-        exemplars=markdown_files(content / "exemplars"),
+        exemplars=markdown_files(content / "exemplars", meanwhile),
         pages=markdown_files(content / "pages"),
         digests=digests,
     )

@@ -55,8 +55,11 @@ def chunked(
     smallest: int = 50,
     weight: Callable[[Item], float] | None = None,
     largest: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Result]:
-    """work(chunk) for consecutive chunks of items, in order, as each is done.
+    """work(chunk) for consecutive chunks of items, in order, as each is done; and meanwhile(),
+    once, in this process: while the first workers draw (it would only wait for them), or
+    before the job when the job runs here.
 
     Each chunk is a share of what is left (TAPER), between smallest and largest (LARGEST by
     default) items: the first chunks are large, so there are few forks, and the last small, so
@@ -66,6 +69,8 @@ def chunked(
     """
     count = workers()
     if len(items) < serial_below or count < 2 or in_worker():
+        if meanwhile is not None:
+            meanwhile()
         if items:
             yield work(items)
         return
@@ -73,7 +78,7 @@ def chunked(
     # gc.freeze keeps the collector from writing to (and so copying) every inherited object
     gc.freeze()
     try:
-        yield from _each_in_a_fork(work, items, bounds, count)  # type: ignore[misc]
+        yield from _each_in_a_fork(work, items, bounds, count, meanwhile)  # type: ignore[misc]
     finally:
         gc.unfreeze()
 
@@ -101,9 +106,11 @@ def _bounds(items: Sequence[Item], count: int, smallest: int, largest: int,
 
 
 def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[Item],
-                    bounds: list[tuple[int, int]], count: int) -> Iterator[Result]:
+                    bounds: list[tuple[int, int]], count: int,
+                    meanwhile: Callable[[], None] | None) -> Iterator[Result]:
     """work(items[start:end]) for each of bounds, each in a process forked for it, at most count
-    at once; results in order, each as soon as it and those before it are done."""
+    at once; results in order, each as soon as it and those before it are done; meanwhile()
+    once the first are started."""
     context = multiprocessing.get_context("fork")
     running: dict = {}  # the connection a result comes on -> (chunk number, process)
     done: dict[int, Result] = {}
@@ -119,6 +126,9 @@ def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[It
                     send.close()
                     running[receive] = (started, process)
                     started += 1
+                if meanwhile is not None:
+                    meanwhile, do = None, meanwhile
+                    do()
                 for ready in multiprocessing.connection.wait(list(running)):
                     number, process = running.pop(ready)
                     done[number] = _result(ready, process)

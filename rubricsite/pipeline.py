@@ -168,7 +168,8 @@ class Builder:
         if self.parse is None:
             self.parse = ParseCache(self.store.parsed(), rows=self.store.path is not None)
         cache = ParseCache(self.parse.stored, self.parse.seen, changed, rows=self.parse.rows)
-        site = to_site(read_sources(self.root, problems, cache), problems, self.base_url)
+        sources = read_sources(self.root, problems, cache, meanwhile=self._ready_to_draw)
+        site = to_site(sources, problems, self.base_url)
         if problems:
             return None
         cache.new = {**self.parse.new, **cache.new}  # rows serve has not saved yet
@@ -240,6 +241,18 @@ class Builder:
 
     # --- render ----------------------------------------------------------------------------------------
 
+    def _ready_to_draw(self) -> None:
+        """The templates compiled before the plan is made: the build's process does it while
+        its workers read the exemplars, and would otherwise only wait for them."""
+        self._environment(incremental.tree_digest(template_dirs(self.root)))
+
+    def _environment(self, templates: str) -> jinja2.Environment:
+        """The Jinja environment for templates of this digest, compiled when they changed."""
+        if self._env is None or self._env[0] != templates:  # a template added or changed
+            self._env = (templates, _compiled(make_environment(self.root, self.markup)))
+            to_html("")  # the converter and sanitiser set up once, here, not in every worker
+        return self._env[1]
+
     def _render(self, plan: Plan, stage: Stage, problems: Problems,
                 on_progress: Callable[[int, int], None] | None, index: Gathered | None) -> list[str]:
         """Draw the stale pages into the stage, their parts of the search index into index; the
@@ -249,10 +262,7 @@ class Builder:
         candidates = plan.only if plan.only is not None and self.outputs is not None else plan.pages
         stale = incremental.stale(candidates, plan.fingerprints, self.drawn,
                                   lambda url: stage.exists(urls.output_path(url)))
-        if self._env is None or self._env[0] != plan.templates:  # a template added or changed
-            self._env = (plan.templates, _compiled(make_environment(self.root, self.markup)))
-            to_html("")  # the converter and sanitiser set up once, here, not in every worker
-        env = self._env[1]
+        env = self._environment(plan.templates)
         done = 0
 
         def take(chunk: Rendered) -> None:  # recorded as it comes; the workers wrote the files

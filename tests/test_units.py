@@ -168,6 +168,31 @@ def test_chunked_draws_each_chunk_in_a_fresh_worker_and_bounds_its_size(monkeypa
     assert max(len(chunk) for _pid, chunk in light) == 100
 
 
+@pytest.mark.parametrize("serial", [False, True], ids=["forked", "serial"])
+def test_work_meanwhile_runs_once_here_while_the_first_workers_draw(monkeypatch, serial):
+    # the build compiles its templates there instead of waiting for the readers
+    import multiprocessing
+    import os
+
+    from rubricsite import parallel
+    monkeypatch.setattr(parallel, "workers", lambda: 1 if serial else 2)
+    ran, seen = multiprocessing.get_context("fork").Event(), []
+
+    def meanwhile():
+        seen.append((os.getpid(), len(multiprocessing.active_children())))
+        ran.set()
+
+    def work(chunk):  # the workers wait for it: it must run while they draw, not after
+        return ran.wait(10), list(chunk)
+
+    results = parallel.chunked(work, list(range(500)), serial_below=10, meanwhile=meanwhile)
+    assert seen == []  # nothing runs before the job is asked for its first result
+    chunks = list(results)
+    assert [i for _ran, chunk in chunks for i in chunk] == list(range(500))
+    assert all(ran_first for ran_first, _chunk in chunks)
+    assert seen == [(os.getpid(), 0 if serial else 2)]
+
+
 def test_chunks_start_large_and_taper_so_no_core_waits_long_at_the_end():
     from rubricsite import parallel
     sizes = [end - start for start, end in parallel._bounds(range(1062), 2, 50, 150, None)]
