@@ -113,31 +113,41 @@ def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[It
     once the first are started."""
     context = multiprocessing.get_context("fork")
     running: dict = {}  # the connection a result comes on -> (chunk number, process)
+    answered: list[multiprocessing.Process] = []  # gave their result, may still be exiting
     done: dict[int, Result] = {}
-    started = 0
+    waiting = iter(range(len(bounds)))  # the chunks not started yet
+
+    def start_more() -> None:
+        while len(running) < count and (number := next(waiting, None)) is not None:
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_child, daemon=True,
+                                      args=(work, items, bounds[number], send))
+            process.start()
+            send.close()
+            running[receive] = (number, process)
+
     try:
+        start_more()
+        if meanwhile is not None:
+            meanwhile()
         for wanted in range(len(bounds)):
             while wanted not in done:
-                while started < len(bounds) and len(running) < count:
-                    receive, send = context.Pipe(duplex=False)
-                    process = context.Process(target=_child, daemon=True,
-                                              args=(work, items, bounds[started], send))
-                    process.start()
-                    send.close()
-                    running[receive] = (started, process)
-                    started += 1
-                if meanwhile is not None:
-                    meanwhile, do = None, meanwhile
-                    do()
                 for ready in multiprocessing.connection.wait(list(running)):
                     number, process = running.pop(ready)
+                    answered.append(process)
                     done[number] = _result(ready, process)
+                # the next workers first: one that has answered takes a few ms more to exit
+                start_more()
+                while answered:
+                    answered.pop().join()
             yield done.pop(wanted)
     finally:  # stopped early (an error, or the caller gave up): no worker outlives the job
         for connection, (_number, process) in running.items():
             process.kill()
             process.join()
             connection.close()
+        for process in answered:
+            process.join()
 
 
 def _child(work: Callable[[Sequence], object], items: Sequence, bounds: tuple[int, int],
@@ -158,7 +168,7 @@ def _result(ready: multiprocessing.connection.Connection, process: multiprocessi
         ok, value = False, ChildProcessError(f"a build worker stopped (exit code {process.exitcode})")
     finally:
         ready.close()
-    process.join()
     if not ok:
+        process.join()
         raise value
     return value
