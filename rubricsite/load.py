@@ -390,7 +390,7 @@ def read_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
 
 
 def read_markdown_files(paths: Sequence[Path], cache: ParseCache,
-                        meanwhile: Callable[[], None] | None = None,
+                        meanwhile: Callable[[], object] | None = None,
                         ) -> list[SourceFile | ContentError]:
     """Each file as read_markdown_file reads it, or the error that stops it, in order.
 
@@ -546,7 +546,7 @@ def rubric_files(folder: Path, problems: Problems, root: Path | None = None) -> 
 
 
 def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None,
-                 meanwhile: Callable[[], None] | None = None) -> Sources:
+                 meanwhile: Callable[[], object] | None = None) -> Sources:
     """Read site.yaml, rubric/ and content/; a file that cannot be parsed becomes a problem.
     meanwhile() is run once, while the exemplars are read (the build compiles its templates)."""
     cache = cache if cache is not None else ParseCache()
@@ -561,7 +561,7 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
         digests[file_key(path)] = file_digest
         return doc
 
-    def markdown_files(folder: Path, meanwhile: Callable[[], None] | None = None,
+    def markdown_files(folder: Path, meanwhile: Callable[[], object] | None = None,
                        ) -> tuple[SourceFile, ...]:
         found = []
         paths = site_files(folder, root, problems, suffix=".md")

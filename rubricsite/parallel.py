@@ -57,7 +57,7 @@ def chunked(
     smallest: int = 50,
     weight: Callable[[Item], float] | None = None,
     largest: int | None = None,
-    meanwhile: Callable[[], None] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[Result]:
     """work(chunk) for consecutive chunks of items, in order, as each is done; and meanwhile(),
     once, in this process: while the first workers draw (it would only wait for them), or
@@ -109,7 +109,7 @@ def _bounds(items: Sequence[Item], count: int, smallest: int, largest: int,
 
 def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[Item],
                     bounds: list[tuple[int, int]], count: int,
-                    meanwhile: Callable[[], None] | None) -> Iterator[Result]:
+                    meanwhile: Callable[[], object] | None) -> Iterator[Result]:
     """work(items[start:end]) for each of bounds, each in a process forked for it, at most count
     at once; results in order, each as soon as it and those before it are done; meanwhile()
     once the first are started."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import itertools
 import time
 from collections.abc import Callable, Iterable
@@ -168,7 +169,10 @@ class Builder:
         if self.parse is None:
             self.parse = ParseCache(self.store.parsed(), rows=self.store.path is not None)
         cache = ParseCache(self.parse.stored, self.parse.seen, changed, rows=self.parse.rows)
-        sources = read_sources(self.root, problems, cache, meanwhile=self._ready_to_draw)
+        templates = incremental.tree_digest(template_dirs(self.root))
+        # compiled while the workers read the exemplars: this process would only wait for them
+        sources = read_sources(self.root, problems, cache,
+                               meanwhile=functools.partial(self._environment, templates))
         site = to_site(sources, problems, self.base_url)
         if problems:
             return None
@@ -184,7 +188,6 @@ class Builder:
         if problems:  # a broken link in a story, a page or an intro: nothing is drawn
             return None
         asset_version = incremental.tree_digest(asset_dirs(self.root))[:10]
-        templates = incremental.tree_digest(template_dirs(self.root))
         shared = incremental.shared_key(site, self.output, templates, asset_version)
         return Plan(site, {p.url: p for p in pages},
                     incremental.fingerprints(pages, site.digests, shared), shared, asset_version,
@@ -240,11 +243,6 @@ class Builder:
         return self.outputs
 
     # --- render ----------------------------------------------------------------------------------------
-
-    def _ready_to_draw(self) -> None:
-        """The templates compiled before the plan is made: the build's process does it while
-        its workers read the exemplars, and would otherwise only wait for them."""
-        self._environment(incremental.tree_digest(template_dirs(self.root)))
 
     def _environment(self, templates: str) -> jinja2.Environment:
         """The Jinja environment for templates of this digest, compiled when they changed."""
