@@ -353,6 +353,10 @@ class ParseCache:
         self.seen[str(path)] = hit
         return hit[1]
 
+    def may_hold(self, path: Path) -> bool:
+        """Whether memory or the store has a parse of some text of this file."""
+        return str(path) in self.memory or str(path) in self.stored
+
     def get(self, path: Path, text: str, text_digest: str) -> object | None:
         """The parse of this text of the file, when memory or the store has it."""
         key = str(path)
@@ -394,9 +398,10 @@ def read_markdown_files(paths: Sequence[Path], cache: ParseCache,
                         ) -> list[SourceFile | ContentError]:
     """Each file as read_markdown_file reads it, or the error that stops it, in order.
 
-    The files not in memory are read and parsed on every core (parallel.chunked); what each
-    worker learned is merged into cache here, as if this process had read them. meanwhile()
-    is run once, while the workers read.
+    A file whose parse memory or the store may hold is read here: taking a parse back from a
+    worker costs about what decoding the stored one does. The others are read and parsed on
+    every core (parallel.chunked); what each worker learned is merged into cache here, as if
+    this process had read them. meanwhile() is run once, while the workers read.
     """
     done: dict[Path, SourceFile | ContentError] = {}
     todo = []
@@ -404,6 +409,8 @@ def read_markdown_files(paths: Sequence[Path], cache: ParseCache,
         hit = cache.untouched(path)
         if isinstance(hit, SourceFile):
             done[path] = hit
+        elif cache.may_hold(path):
+            done[path] = _read_or_error(path, cache)
         else:
             todo.append(path)
     read = iter(todo)
@@ -427,15 +434,21 @@ def _read_chunk(paths: Sequence[Path], cache: ParseCache,
     """Each file's parse or error, and its new row for the store (None: the store has it)."""
     out: list[tuple[SourceFile | ContentError | tuple, tuple[str, str] | None]] = []
     for path in paths:
-        try:
-            source = read_markdown_file(path, cache)
-        except ContentError as error:
-            out.append((error, None))
+        source = _read_or_error(path, cache)
+        if isinstance(source, ContentError):
+            out.append((source, None))
             continue
         # from a worker, a parse goes back as its parts: the main process has the Path, and
         # making Paths and dataclasses again was most of what taking a parse back cost
         out.append((_parts(source) if parallel.in_worker() else source, cache.new.get(str(path))))
     return out
+
+
+def _read_or_error(path: Path, cache: ParseCache) -> SourceFile | ContentError:
+    try:
+        return read_markdown_file(path, cache)
+    except ContentError as error:
+        return error
 
 
 def _parts(source: SourceFile) -> tuple:

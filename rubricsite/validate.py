@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-from . import claims, fields, limits, mistakes, parallel, settings, urlpolicy, wording
+from . import claims, fields, limits, mistakes, settings, urlpolicy, wording
 from .errors import ContentError, Problems, closest
 from .fields import Field
 from .load import Doc, SourceFile, Sources, asset_dirs, read_text
@@ -37,7 +36,6 @@ from .slugs import slugify
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SUMMARY_LIMIT = 300
 CONTENT_FOLDERS = ("exemplars", "pages")  # the folders under content/ whose .md files are read
-PARALLEL_FROM = 1000  # below this many exemplars, checking them in one process is quicker
 
 
 def check_fields(
@@ -447,43 +445,16 @@ def to_exemplar(
 def to_exemplars(sources: list[SourceFile], standards: Mapping[str, Standard],
                  levels: tuple[Level, ...], bands: tuple[str, ...],
                  ) -> list[tuple[Exemplar | None, list[ContentError]]]:
-    """to_exemplar for each source, and each one's problems, in order: on every core when there
-    are many (parallel.chunked)."""
-    def check(chunk: Sequence[SourceFile]) -> list[tuple[Exemplar | tuple | None, list[ContentError]]]:
-        out = []
-        for source in chunk:
-            found = Problems()
-            exemplar = to_exemplar(source, standards, levels, found, bands)
-            if exemplar is not None and parallel.in_worker():  # what the source has stays here
-                exemplar = _sent(exemplar)
-            out.append((exemplar, found.items))
-        return out
+    """to_exemplar for each source, and each one's problems, in order.
 
-    chunks = parallel.chunked(check, sources, serial_below=PARALLEL_FROM,
-                              largest=parallel.LARGEST_LIGHT)
-    checked = (result for chunk in chunks for result in chunk)
-    return [(_taken_back(exemplar, source), found)
-            for source, (exemplar, found) in zip(sources, checked, strict=True)]
-
-
-# an exemplar checked by a worker comes back without what its source already holds here: making
-# its Path and a second copy of its story again was most of what taking it back cost
-_FIELDS = tuple(f.name for f in dataclasses.fields(Exemplar))
-_FROM_SOURCE = tuple(_FIELDS.index(name) for name in ("path", "body", "links"))
-
-
-def _sent(exemplar: Exemplar) -> tuple:
-    return tuple(None if i in _FROM_SOURCE else getattr(exemplar, name)
-                 for i, name in enumerate(_FIELDS))
-
-
-def _taken_back(exemplar: Exemplar | tuple | None, source: SourceFile) -> Exemplar | None:
-    if not isinstance(exemplar, tuple):
-        return exemplar
-    values = list(exemplar)
-    for i, value in zip(_FROM_SOURCE, (source.path, source.body, source.links), strict=True):
-        values[i] = value
-    return Exemplar(*values)
+    In this process, however many: taking a checked exemplar back from a worker (unpickled,
+    its story and Path joined again) cost about what checking it does, so at 10,000 exemplars
+    workers made this step slower, and their forks copied the build's memory."""
+    out = []
+    for source in sources:
+        found = Problems()
+        out.append((to_exemplar(source, standards, levels, found, bands), found.items))
+    return out
 
 
 def _language_codes(doc: Doc, values: dict[str, Any], problems: Problems) -> None:
