@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -14,6 +15,7 @@ from typing import Any
 from . import claims, fields, limits, mistakes, settings, urlpolicy, wording
 from .errors import ContentError, Problems, closest
 from .fields import Field
+from .heap import fresh
 from .load import Doc, SourceFile, Sources, asset_dirs, read_text
 from .model import (
     Cell,
@@ -457,6 +459,15 @@ def to_exemplars(sources: list[SourceFile], standards: Mapping[str, Standard],
     return out
 
 
+# what a list of exemplars shows of each (templates/_macros.html, exemplar_list)
+LISTED = ("slug", "title", "summary", "region", "grades", "language", "region_slug", "tag_slugs")
+
+
+def _listed_together(exemplar: Exemplar) -> Exemplar:
+    """The exemplar made again, with what a list shows of it copied next to it (heap.fresh)."""
+    return dataclasses.replace(exemplar, **{name: fresh(getattr(exemplar, name)) for name in LISTED})
+
+
 def _language_codes(doc: Doc, values: dict[str, Any], problems: Problems) -> None:
     """`language` (the exemplar's or a resource's) is a code a browser knows, such as fr or fr-CA."""
     given: list[tuple[tuple[str | int, ...], object]] = [(("language",), values.get("language", ""))]
@@ -647,6 +658,7 @@ def to_site(sources: Sources, problems: Problems, base_url: str | None = None) -
         seen[folded] = source.path
         if exemplar:
             exemplars[exemplar.slug] = exemplar
+    exemplars = {slug: _listed_together(e) for slug, e in exemplars.items()}
     ordered = dict(sorted(exemplars.items(), key=lambda kv: (kv[1].title.lower(), kv[0])))
     claims.check_slug_collisions(sources.exemplars, exemplars, slugify, problems)
     tags, tag_names = _tags(ordered.values())

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import exemplar
 
-from rubricsite import load, parallel
+from rubricsite import heap, load, parallel, validate
 from rubricsite.errors import Problems
 from rubricsite.link_targets import internal_links, markdown_links
 from rubricsite.load import ParseCache, parse_yaml, read_sources
@@ -225,3 +225,22 @@ def test_a_one_off_build_lets_the_parses_go_and_makes_no_rows_without_a_store(ma
     assert any(isinstance(parse, load.SourceFile) for _digest, parse in again.parse.seen.values())
     assert again.parse.new == {}  # every file came from the store's rows
     again.close()
+
+
+def test_what_a_list_shows_of_an_exemplar_is_a_copy_made_after_its_parse(make_site):
+    # a worker drawing a list reads these fields of every exemplar: made while the files were
+    # read, among their parses' other objects, they lay spread over the build's memory
+    root = make_site({p: t for p, t in _many(4).items() if p not in BROKEN})
+    problems = Problems()
+    sources = read_sources(root, problems, ParseCache())
+    site = validate.to_site(sources, problems, None)
+    assert not problems and len(site.exemplars) == 5
+    parsed = {s.slug: s.meta.data for s in sources.exemplars}
+    for made in site.exemplars.values():
+        data = parsed[made.slug]
+        for name in ("title", "summary", "region"):
+            assert getattr(made, name) == data[name] and getattr(made, name) is not data[name]
+        assert made.grades == tuple(data.get("grades", ())) and all(
+            g is not d for g, d in zip(made.grades, data.get("grades", ()), strict=True))
+    assert heap.fresh(("é", "b")) == ("é", "b") and heap.fresh(3) == 3
+    assert heap.fresh("\ud800 x") == "\ud800 x"  # what YAML may hold, kept as it is
