@@ -450,8 +450,8 @@ def to_exemplars(sources: list[SourceFile], standards: Mapping[str, Standard],
     """to_exemplar for each source, and each one's problems, in order.
 
     In this process, however many: taking a checked exemplar back from a worker (unpickled,
-    its story and Path joined again) cost about what checking it does, so at 10,000 exemplars
-    workers made this step slower, and their forks copied the build's memory."""
+    its story and Path joined again) cost about what checking it does, so workers made this
+    step slower, and their forks copied the build's memory."""
     out = []
     for source in sources:
         found = Problems()
