@@ -398,8 +398,9 @@ def read_markdown_files(paths: Sequence[Path], cache: ParseCache,
                         ) -> list[SourceFile | ContentError]:
     """Each file as read_markdown_file reads it, or the error that stops it, in order.
 
-    A file whose parse memory or the store may hold is read here: taking a parse back from a
-    worker costs about what decoding the stored one does. The others are read and parsed on
+    A file whose parse of its text as it is now memory or the store holds is taken here: taking
+    a parse back from a worker costs about what decoding the stored one does. The others (all
+    of them in a clean build, every file after an edit to all of them) are read and parsed on
     every core (parallel.chunked); what each worker learned is merged into cache here, as if
     this process had read them. meanwhile() is run once, while the workers read.
     """
@@ -409,8 +410,8 @@ def read_markdown_files(paths: Sequence[Path], cache: ParseCache,
         hit = cache.untouched(path)
         if isinstance(hit, SourceFile):
             done[path] = hit
-        elif cache.may_hold(path):
-            done[path] = _read_or_error(path, cache)
+        elif cache.may_hold(path) and (known := _known(path, cache)) is not None:
+            done[path] = known
         else:
             todo.append(path)
     read = iter(todo)
@@ -434,9 +435,10 @@ def _read_chunk(paths: Sequence[Path], cache: ParseCache,
     """Each file's parse or error, and its new row for the store (None: the store has it)."""
     out: list[tuple[SourceFile | ContentError | tuple, tuple[str, str] | None]] = []
     for path in paths:
-        source = _read_or_error(path, cache)
-        if isinstance(source, ContentError):
-            out.append((source, None))
+        try:
+            source = read_markdown_file(path, cache)
+        except ContentError as error:
+            out.append((error, None))
             continue
         # from a worker, a parse goes back as its parts: the main process has the Path, and
         # making Paths and dataclasses again was most of what taking a parse back cost
@@ -444,11 +446,15 @@ def _read_chunk(paths: Sequence[Path], cache: ParseCache,
     return out
 
 
-def _read_or_error(path: Path, cache: ParseCache) -> SourceFile | ContentError:
+def _known(path: Path, cache: ParseCache) -> SourceFile | ContentError | None:
+    """The file's parse when memory or the store holds the one of its text now, or the error that
+    stops reading it; None: it must be parsed."""
     try:
-        return read_markdown_file(path, cache)
+        text = read_text(path)
     except ContentError as error:
         return error
+    hit = cache.get(path, text, digest(text))
+    return hit if isinstance(hit, SourceFile) else None
 
 
 def _parts(source: SourceFile) -> tuple:
