@@ -4,10 +4,12 @@ Fork, not spawn: the workers inherit what the build already holds (the model, th
 environment), so nothing large is pickled on the way in, only each chunk's result on the way
 back. Below `serial_below` items, or on one core, the job runs in this process.
 
-Each chunk is drawn by a fresh fork. A long-lived worker keeps a private copy of every page of
-inherited memory it has touched (reference counts and new objects write there), so by the end
-each worker held most of the build's model over again; a fork per chunk of at most `LARGEST`
-items lets that go chunk by chunk, for a fork's cost.
+A worker takes one chunk after another while the memory it holds alone stays below
+`WORKER_MEMORY`, then exits and a fresh fork takes its place. A worker keeps a private copy of
+every page of inherited memory it has touched (reference counts and new objects write there):
+one that lived through the whole job held most of the build's model over again, while a fork
+for every chunk paid the fork, the exit and the copying of the same pages again each time (a
+third of the render's CPU time went to the kernel).
 
 Every fork is made here, on the thread that asked for the work, between its own steps. A pool
 that replaces its workers forks from a thread of its own, at any moment: a fork made while this
@@ -17,6 +19,7 @@ and the build hung.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import multiprocessing
@@ -34,6 +37,9 @@ LARGEST = 150  # items in a chunk at most, by default: what one fresh worker hol
 # the build's process takes each chunk back whole, and at 1,000 files its heap stayed larger
 # for the rest of the build (a warm build of 10,000 exemplars peaked at 294 MB, 278 at 300)
 LARGEST_LIGHT = 300
+# A worker takes another chunk while it holds less than this alone: with the build's process, the
+# whole tree stays within its memory budget at 10,000 exemplars
+WORKER_MEMORY = 24 * 2**20
 
 def workers() -> int:
     """How many processes a parallel job uses: one per core, at most 8."""
@@ -110,23 +116,28 @@ def _bounds(items: Sequence[Item], count: int, smallest: int, largest: int,
 def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[Item],
                     bounds: list[tuple[int, int]], count: int,
                     meanwhile: Callable[[], object] | None) -> Iterator[Result]:
-    """work(items[start:end]) for each of bounds, each in a process forked for it, at most count
-    at once; results in order, each as soon as it and those before it are done; meanwhile()
-    once the first are started."""
+    """work(items[start:end]) for each of bounds in forked workers, at most count at once, each
+    worker taking chunks until it is full (_child); results in order, each as soon as it and
+    those before it are done; meanwhile() once the first are started."""
     context = multiprocessing.get_context("fork")
     running: dict = {}  # the connection a result comes on -> (chunk number, process)
-    answered: list[multiprocessing.Process] = []  # gave their result, may still be exiting
+    idle: list[tuple] = []  # (connection, process) of workers that take another chunk
+    answered: list[multiprocessing.Process] = []  # gave their last result, may still be exiting
     done: dict[int, Result] = {}
     waiting = iter(range(len(bounds)))  # the chunks not started yet
 
     def start_more() -> None:
         while len(running) < count and (number := next(waiting, None)) is not None:
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_child, daemon=True,
-                                      args=(work, items, bounds[number], send))
-            process.start()
-            send.close()
-            running[receive] = (number, process)
+            if idle:
+                connection, process = idle.pop()
+                connection.send(number)
+            else:
+                connection, child_end = context.Pipe()
+                process = context.Process(target=_child, daemon=True,
+                                          args=(work, items, bounds, number, child_end))
+                process.start()
+                child_end.close()
+            running[connection] = (number, process)
 
     try:
         start_more()
@@ -136,14 +147,23 @@ def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[It
             while wanted not in done:
                 for ready in multiprocessing.connection.wait(list(running)):
                     number, process = running.pop(ready)
-                    answered.append(process)
-                    done[number] = _result(ready, process)
-                # the next workers first: one that has answered takes a few ms more to exit
+                    done[number], more = _result(ready, process)
+                    if more:
+                        idle.append((ready, process))
+                    else:
+                        ready.close()
+                        answered.append(process)
+                # the next chunks first: a worker that has answered takes a few ms more to exit
                 start_more()
                 while answered:
                     answered.pop().join()
             yield done.pop(wanted)
-    finally:  # stopped early (an error, or the caller gave up): no worker outlives the job
+    finally:  # done, stopped early (an error) or given up by the caller: no worker outlives the job
+        for connection, process in idle:
+            with contextlib.suppress(OSError):
+                connection.send(None)
+            connection.close()
+            process.join()
         for connection, (_number, process) in running.items():
             process.kill()
             process.join()
@@ -152,25 +172,52 @@ def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[It
             process.join()
 
 
-def _child(work: Callable[[Sequence], object], items: Sequence, bounds: tuple[int, int],
-           send: multiprocessing.connection.Connection) -> None:
-    try:
-        outcome = (True, work(items[bounds[0] : bounds[1]]))
-    except BaseException as exc:  # given back to the build, raised there
-        outcome = (False, exc)
-    send.send(outcome)
-    send.close()
+def _child(work: Callable[[Sequence], object], items: Sequence, bounds: list[tuple[int, int]],
+           number: int | None, connection: multiprocessing.connection.Connection) -> None:
+    """Chunks by number, each answered (ok, result or error, whether it takes another), until
+    it fails, holds WORKER_MEMORY or is sent None."""
+    while number is not None:
+        start, end = bounds[number]
+        try:
+            ok, value = True, work(items[start:end])
+        except BaseException as exc:  # given back to the build, raised there
+            ok, value = False, exc
+        held = _private_memory()
+        more = ok and held is not None and held < WORKER_MEMORY
+        connection.send((ok, value, more))
+        if not more:
+            break
+        try:
+            number = connection.recv()
+        except EOFError:  # the build is gone
+            break
+    connection.close()
 
 
-def _result(ready: multiprocessing.connection.Connection, process: multiprocessing.Process) -> object:
+def _private_memory() -> int | None:
+    """Bytes this process holds alone (copied from its parent or its own), None when unknown."""
     try:
-        ok, value = ready.recv()
+        with open("/proc/self/smaps_rollup", "rb") as rollup:
+            for line in rollup:
+                if line.startswith(b"Private_Dirty:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _result(ready: multiprocessing.connection.Connection,
+            process: multiprocessing.Process) -> tuple[object, bool]:
+    """A chunk's result and whether its worker takes another; raises what the worker raised."""
+    try:
+        ok, value, more = ready.recv()
     except EOFError:  # killed before it answered (out of memory, a signal)
-        process.join()
-        ok, value = False, ChildProcessError(f"a build worker stopped (exit code {process.exitcode})")
-    finally:
         ready.close()
+        process.join()
+        ok, value, more = False, ChildProcessError(
+            f"a build worker stopped (exit code {process.exitcode})"), False
     if not ok:
+        ready.close()
         process.join()
         raise value
-    return value
+    return value, more

@@ -37,6 +37,9 @@ def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # no stat of every template file for every page drawn: a build makes a new environment
+        # when the templates' digest changes (Builder._environment)
+        auto_reload=False,
     )
     env.filters["markdown"] = lambda source: Markup(markup.html(source))
     env.filters["citation"] = citation

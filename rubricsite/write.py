@@ -181,18 +181,22 @@ class Stage:
         """Where relpath goes in the stage, its folders made (readable by any host)."""
         parent = relpath.rpartition("/")[0]
         if parent and parent not in self._dirs:
-            made = self.folder
+            made, name = self.folder, ""
             for part in parent.split("/"):
+                name = f"{name}/{part}" if name else part
+                if name in self._dirs:  # known from an earlier file: no syscall, no exception
+                    made = made / part
+                    continue
                 if made not in self._spread:  # before its first subfolder, in this process
                     self._spread.add(made)
                     spread_subfolders(made)
                 made = made / part
+                self._dirs.add(name)
                 try:  # two workers may make the same folder at once
                     made.mkdir()
                 except FileExistsError:
                     continue
                 os.chmod(made, DIR_MODE)
-            self._dirs.add(parent)
         return self.folder / relpath
 
     def keep(self, relpath: str) -> None:

@@ -98,6 +98,19 @@ def test_a_stage_writes_only_changed_bytes_and_publishes_all_at_once(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_a_stage_makes_each_folder_once(tmp_path, monkeypatch):
+    # 10,000 pages under exemplars/: asking for exemplars/ again for each was a refused mkdir each
+    made, real = [], Path.mkdir
+    with staged_output(tmp_path / "out", set()) as stage:
+        monkeypatch.setattr(Path, "mkdir", lambda self, *a, **k: (made.append(self.name),
+                                                                   real(self, *a, **k))[1])
+        for slug in ("a", "b", "c"):
+            stage.put(f"exemplars/{slug}/index.html", slug.encode())
+        stage.put("exemplars/index.html", b"all")
+    assert sorted(made) == ["a", "b", "c", "exemplars"]
+    assert snapshot(tmp_path / "out")["exemplars/b/index.html"] == b"b"
+
+
 def test_a_failed_block_publishes_nothing(tmp_path):
     out = tmp_path / "out"
     with staged_output(out, set()) as stage:

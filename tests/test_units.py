@@ -154,18 +154,58 @@ def test_chunked_work_comes_back_in_order_from_other_processes(monkeypatch):
     assert os.getpid() not in {pid for pid, _chunk in results}
 
 
-def test_chunked_draws_each_chunk_in_a_fresh_worker_and_bounds_its_size(monkeypatch):
-    # a worker that lived on would keep a copy of all the inherited memory it ever touched
+def test_chunked_bounds_chunk_sizes(monkeypatch):
     from rubricsite import parallel
     monkeypatch.setattr(parallel, "workers", lambda: 2)
     monkeypatch.setattr(parallel, "LARGEST", 40)
     results = list(parallel.chunked(_pids_and_items, list(range(1000)), serial_below=10))
-    assert max(len(chunk) for _pid, chunk in results) == 40
-    assert len({pid for pid, _chunk in results}) == len(results) == 25
-    # a job whose workers touch only their own chunk takes larger ones: fewer forks
+    assert max(len(chunk) for _pid, chunk in results) == 40 and len(results) == 25
+    # a job whose workers touch only their own chunk takes larger ones
     light = list(parallel.chunked(_pids_and_items, list(range(1000)), serial_below=10,
                                   largest=100))
     assert max(len(chunk) for _pid, chunk in light) == 100
+
+
+def _holding(chunk):  # a worker that keeps what it made, as a render worker keeps its Markdown
+    import os
+    _held.append(b"\1" * 3 * 2**20)  # written: pages of its own
+    return os.getpid(), list(chunk)
+
+
+_held: list = []
+
+
+def test_a_worker_takes_chunks_until_it_holds_its_share_of_memory(monkeypatch):
+    # a fork for every chunk paid the fork and the copying of the same memory again each time;
+    # a worker that lived through the job kept a copy of all it ever touched
+    from rubricsite import parallel
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "LARGEST", 40)
+    assert parallel._private_memory() > 0  # Linux says what a process holds alone
+    monkeypatch.setattr(parallel, "WORKER_MEMORY", 2**40)
+    light = list(parallel.chunked(_pids_and_items, list(range(1000)), serial_below=10))
+    assert [i for _pid, chunk in light for i in chunk] == list(range(1000))
+    assert len({pid for pid, _chunk in light}) == 2  # two workers drew all 25 chunks
+    monkeypatch.setattr(parallel, "WORKER_MEMORY", 8 * 2**20)
+    heavy = list(parallel.chunked(_holding, list(range(1000)), serial_below=10))
+    assert [i for _pid, chunk in heavy for i in chunk] == list(range(1000))
+    per_worker = [sum(pid == p for p, _chunk in heavy) for pid in {p for p, _chunk in heavy}]
+    assert 1 < max(per_worker) <= 4 and len(per_worker) >= 25 / 4
+    monkeypatch.setattr(parallel, "WORKER_MEMORY", 0)  # each chunk in a fresh worker
+    fresh = list(parallel.chunked(_pids_and_items, list(range(1000)), serial_below=10))
+    assert len({pid for pid, _chunk in fresh}) == len(fresh) == 25
+
+
+def test_a_job_given_up_early_leaves_no_worker(monkeypatch):
+    import multiprocessing
+
+    from rubricsite import parallel
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel, "LARGEST", 10)
+    results = parallel.chunked(_pids_and_items, list(range(200)), serial_below=10)
+    next(results), next(results), next(results)
+    results.close()
+    assert multiprocessing.active_children() == []
 
 
 @pytest.mark.parametrize("serial", [False, True], ids=["forked", "serial"])
