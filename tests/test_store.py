@@ -147,3 +147,20 @@ def test_the_store_holds_plain_data_only(site, tmp_path):
     (row,) = [r for path, r in store.parsed().items() if path.endswith("reading-buddies.md")]
     assert row[1].startswith("{")  # JSON text
     store.close()
+
+
+@pytest.mark.parametrize("data", ["not json", "[1, 2]", '{"index.html": [1]}',
+                                  '{"index.html": ["1", 2]}', '{"index.html": [1.5, 2]}', "7"])
+def test_damaged_stats_are_a_miss_never_a_no_op(site, tmp_path, data):
+    from rubricsite.unchanged import nothing_changed
+    out = tmp_path / "out"
+    assert build_site(site, out).ok
+    assert nothing_changed(site, out, None) is not None  # the stats of the last build answer
+    with sqlite3.connect(cache_dir(site) / FILE_NAME) as db:
+        assert db.execute("SELECT count(*) FROM stats").fetchone() == (2,)  # a row of each kind
+        db.execute("UPDATE stats SET data = ? WHERE kind = 'output'", (data,))
+    db.close()
+    assert nothing_changed(site, out, None) is None  # so the build looks at every file
+    assert build_site(site, out).ok
+    assert snapshot(out) == _clean(site, tmp_path)
+    assert nothing_changed(site, out, None) is not None  # and the store works again
