@@ -5,8 +5,9 @@ functions below): a file's path stands for its whole text, `meta_key(path)` for 
 alone (what lists of exemplars show). Its *fingerprint* hashes those inputs' digests together
 with everything every page shares: the engine and library versions (engine_key), the sanitiser's allowlist,
 the settings, the templates and the assets (`shared_key`). A page is drawn again when its
-fingerprint differs from the one it was last drawn with, or its file is missing from the output;
-an incremental build therefore equals a clean one after any change to any of these.
+fingerprint differs from the one it was last drawn with, or its file is missing from the output
+or changed since that build (`as_left`); an incremental build therefore equals a clean one after
+any change to any of these.
 
 The files made from the whole site (sitemap, feed, data, assets) and the search bundle have
 keys of their own (`whole_site_key`, `search_key`). A rebuild in which no input changed is
@@ -121,6 +122,15 @@ def stale(urls: Iterable[str], now: Mapping[str, str], drawn: Mapping[str, str],
           present: Callable[[str], bool]) -> list[str]:
     """The URLs among urls to draw: a new fingerprint, or no file in the output."""
     return [u for u in urls if drawn.get(u) != now[u] or not present(u)]
+
+
+def as_left(drawn: Mapping[str, str], path_of: Callable[[str], str],
+            recorded: Mapping[str, tuple[int, int]], now: Mapping[str, tuple[int, int]],
+            ) -> dict[str, str]:
+    """The fingerprints of drawn pages whose output files are as the last build left them (their
+    stats when it ended, and now): a file changed since by anything else is drawn again."""
+    return {url: fp for url, fp in drawn.items()
+            if (path := path_of(url)) in now and now[path] == recorded.get(path)}
 
 
 def users(pages: Iterable[Planned]) -> dict[str, list[str]]:

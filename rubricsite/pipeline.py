@@ -256,7 +256,7 @@ class Builder:
         """Draw the stale pages into the stage, their parts of the search index into index; the
         URLs drawn, in plan order."""
         if self.drawn is None:
-            self.drawn = self.store.fingerprints()
+            self.drawn = self._drawn_as_left(stage)
         candidates = plan.only if plan.only is not None and self.outputs is not None else plan.pages
         stale = incremental.stale(candidates, plan.fingerprints, self.drawn,
                                   lambda url: stage.exists(urls.output_path(url)))
@@ -283,6 +283,15 @@ class Builder:
                      search_ranks=index.ranks if index else None)
         self.markup.save()
         return stale
+
+    def _drawn_as_left(self, stage: Stage) -> dict[str, str]:
+        """The store's fingerprints of the pages whose files the output holds as the last build
+        into it left them (a page file edited by hand since is drawn again)."""
+        last = self.store.last_build()
+        same = last is not None and last.key == unchanged.build_key(self.output, self.base_url)
+        recorded = last.outputs if last is not None and same else {}
+        now = unchanged.output_stats(self.output, (p for p in stage.previous if p in recorded))
+        return incremental.as_left(self.store.fingerprints(), urls.output_path, recorded, now)
 
     # --- post ------------------------------------------------------------------------------------------
 

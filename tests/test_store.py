@@ -164,3 +164,16 @@ def test_damaged_stats_are_a_miss_never_a_no_op(site, tmp_path, data):
     assert build_site(site, out).ok
     assert snapshot(out) == _clean(site, tmp_path)
     assert nothing_changed(site, out, None) is not None  # and the store works again
+
+
+def test_a_page_file_changed_since_the_last_build_is_drawn_again(site, tmp_path):
+    # the store's fingerprints say what the last build drew, not what the output holds now
+    out = tmp_path / "out"
+    assert build_site(site, out).ok
+    (out / "index.html").write_text("edited by hand")
+    (out / "exemplars/reading-buddies/index.html").unlink()
+    (out / "exemplars/reading-buddies/index.html").write_bytes(b"replaced")
+    report = build_site(site, out)
+    assert report.ok
+    assert snapshot(out) == _clean(site, tmp_path)
+    assert build_site(site, out).changed == []
