@@ -184,14 +184,13 @@ class Stage:
             made, name = self.folder, ""
             for part in parent.split("/"):
                 name = f"{name}/{part}" if name else part
-                if name in self._dirs:  # known from an earlier file: no syscall, no exception
-                    made = made / part
+                above, made = made, made / part
+                if name in self._dirs:  # made for an earlier file: no syscall, no exception
                     continue
-                if made not in self._spread:  # before its first subfolder, in this process
-                    self._spread.add(made)
-                    spread_subfolders(made)
-                made = made / part
                 self._dirs.add(name)
+                if above not in self._spread:  # before its first subfolder, in this process
+                    self._spread.add(above)
+                    spread_subfolders(above)
                 try:  # two workers may make the same folder at once
                     made.mkdir()
                 except FileExistsError:
