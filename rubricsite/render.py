@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import traceback
+import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -41,6 +43,7 @@ def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
         # when the templates' digest changes (Builder._environment)
         auto_reload=False,
     )
+    env.context_class = _Context
     env.filters["markdown"] = lambda source: Markup(markup.html(source))
     env.filters["citation"] = citation
     env.filters["lang_attr"] = lang_attr
@@ -49,6 +52,27 @@ def make_environment(root: Path, markup: MarkupCache) -> jinja2.Environment:
     env.globals["urls"] = urls
     env.globals["version"] = __version__
     return env
+
+
+_PLAIN_CALLABLES = frozenset({types.FunctionType, types.BuiltinFunctionType, types.MethodType})
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, calling a plain function without first asking whether it wants the
+    context passed: a page calls dozens (rel and urls for each link it draws), and Jinja asks
+    each of them, and their __call__, before every call."""
+
+    @jinja2.utils.internalcode
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) not in _PLAIN_CALLABLES or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)  # a macro, a class, @pass_context...
+        kwargs.pop("_block_vars", None)
+        kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:  # as Jinja's own call: an undefined value, not an ended generator
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
 
 
 @jinja2.pass_context

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from conftest import LEADING, exemplar
@@ -36,6 +38,21 @@ def test_the_rule_refuses(url):
                                  "mailto:llc@example.org", "/about/", "/assets/logo.svg", "#top"])
 def test_the_rule_allows(url):
     assert urlpolicy.problem(url) is None
+
+
+def test_the_quick_path_allows_only_what_the_checks_allow(monkeypatch):
+    # every address built from these pieces, the hostile ones included, gets one verdict with
+    # the quick path for plain web addresses and without it
+    pieces = ["https://", "http://", "HTTPS://", "https:", "//", "/", "?", "#", "example.org",
+              " ", "\t", "\\", '"', "<", "\x00", "\x7f", "é", ":", "a/b", "..", "@"]
+    urls = {a + b + c for a in pieces for b in pieces for c in pieces} | set(BAD_ADDRESSES)
+    def verdicts() -> dict:
+        return {(url, r): urlpolicy.problem(url, relative=r) for url in urls for r in (False, True)}
+
+    quick = verdicts()
+    assert sum(bool(urlpolicy._PLAIN_WEB.fullmatch(url)) for url in urls) > 100  # it was taken
+    monkeypatch.setattr(urlpolicy, "_PLAIN_WEB", re.compile(r"(?!)"))  # matches nothing
+    assert verdicts() == quick
 
 
 @pytest.mark.parametrize("url", BAD_ADDRESSES[:-2])

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import exemplar
 
-from rubricsite import urls
+from rubricsite import render, urls
 from rubricsite.errors import ContentError
 from rubricsite.load import parse_yaml, split_front_matter
+from rubricsite.markup import MarkupCache
 from rubricsite.model import CellKey, Resource
 from rubricsite.render import citation
+from rubricsite.store import Store
 
 # --- urls -----------------------------------------------------------------------------------------
 
@@ -86,6 +89,28 @@ def test_citations_are_apa_shaped_and_escaped(resource, text):
 
 
 # --- YAML line marks ----------------------------------------------------------------------------
+
+
+def test_templates_call_every_kind_of_callable_as_jinja_does(tmp_path):
+    # the quicker call for plain functions must still hand the context to those that ask for it
+    class Counter:
+        def __call__(self, x):
+            return x + 1
+
+    def stops():
+        raise StopIteration
+
+    env = render.make_environment(tmp_path, MarkupCache(Store(None)))
+    assert env.context_class is not jinja2.runtime.Context
+    env.globals.update(
+        plain=lambda x: x * 2, method="a-b".split, counter=Counter(), stops=stops,
+        asks=jinja2.pass_context(lambda context, x: f"{context['who']} {x}"),
+        asks_env=jinja2.pass_environment(lambda environment, x: environment is env and x))
+    template = env.from_string(
+        "{% macro m(x) %}[{{ x }}]{% endmacro %}{{ plain(2) }} {{ method('-')|join(',') }} {{ counter(1) }}"
+        " {{ asks(3) }} {{ asks_env(4) }} {{ m(5) }} {{ stops() is undefined }}"
+        " {% for i in [1] %}{{ asks(i) }}{% endfor %}")
+    assert template.render(who="me") == "4 a,b 2 me 3 4 [5] True me 1"
 
 
 def test_every_key_and_item_keeps_its_line():
