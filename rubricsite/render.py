@@ -19,7 +19,7 @@ from .load import BUILTIN
 from .markup import MarkupCache, MarkupError
 from .model import Resource, Site
 from .plan import Page
-from .presentation import kind_label, lang_attr, resource_where
+from .presentation import kind_label, lang_attr, main_nav, resource_where
 from .search_index import Part, index_pages
 
 PARALLEL_FROM = 400  # below this many pages a second process costs more than it saves
@@ -120,7 +120,7 @@ class Rendered:
 def page_globals(site: Site, asset_version: str) -> dict[str, object]:
     """What every template may use besides its page's own context."""
     return {"site": site, "config": site.config, "levels": site.levels,
-            "standards": site.standards, "asset_version": asset_version}
+            "standards": site.standards, "asset_version": asset_version, "nav": main_nav(site)}
 
 
 def render_one(env: jinja2.Environment, page: Page, shared: Mapping[str, object]) -> bytes:
