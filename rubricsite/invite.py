@@ -8,6 +8,7 @@ none: the contribute page alone, whose steps work without knowing the repository
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from . import urls
@@ -27,12 +28,21 @@ def cell_links(site: Site, key: CellKey) -> dict[str, str] | None:
             "guide": guide}
 
 
-def exemplar_links(site: Site, exemplar: Exemplar) -> dict[str, str] | None:
+@dataclass(frozen=True, slots=True)
+class EditLinks:
+    """An exemplar page's "Suggest an edit" box: the file on GitHub, the issue form, and the
+    contribute page ('' when the site has none)."""
+
+    edit: str
+    issue_form: str
+    guide: str
+
+
+def exemplar_links(site: Site, exemplar: Exemplar) -> EditLinks | None:
     """What an exemplar page's "Suggest an edit" box links to; None when no repository is set."""
     if not site.config.repository:
         return None
-    return {"edit": edit_url(site, exemplar), "issue_form": issue_form_url(site.config),
-            "guide": _guide(site)}
+    return EditLinks(edit_url(site, exemplar), issue_form_url(site.config), _guide(site))
 
 
 def prefilled_form_url(site: Site, key: CellKey) -> str:

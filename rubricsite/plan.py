@@ -13,7 +13,7 @@ from .incremental import (
     list_inputs,
 )
 from .invite import cell_links, exemplar_links
-from .model import Cell, CellKey, Exemplar, Level, Site, Standard
+from .model import Cell, CellKey, Exemplar, Level, Site, Standard, Theme
 
 SEARCHABLE = frozenset({"exemplar", "indicator", "theme"})  # Page.kind values search shows
 
@@ -42,6 +42,20 @@ class Crumb:
 
     title: str
     url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """One cell an exemplar is in, as its page shows it: the cell, its standard, theme and phase,
+    and the exemplars before and after this one there (an object, not a dict: a template reads a
+    dict's keys only after asking it for an attribute of that name, which it lacks)."""
+
+    cell: Cell
+    standard: Standard
+    theme: Theme
+    level: Level
+    prev: Exemplar | None
+    next: Exemplar | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,19 +235,18 @@ def exemplar_page(site: Site, exemplar: Exemplar) -> Page:
         nxt = site.exemplars[members[at + 1]] if at + 1 < len(members) else None
         neighbours += [e for e in (prev, nxt) if e]
         standard = site.standard(key.standard)
-        placements.append({"cell": site.cell(key), "standard": standard,
-                           "theme": standard.theme(key.theme), "level": site.level(key.level),
-                           "prev": prev, "next": nxt})
+        placements.append(Placement(site.cell(key), standard, standard.theme(key.theme),
+                                    site.level(key.level), prev, nxt))
     first = placements[0]
-    crumbs = [Crumb(first["standard"].short_title, urls.standard(first["standard"].id)),
-              Crumb(f"{first['theme'].code}. {first['theme'].title}",
-                    urls.theme(first["standard"].id, first["theme"].id)),
-              Crumb(first["cell"].code, urls.cell(first["cell"].key))]
+    crumbs = [Crumb(first.standard.short_title, urls.standard(first.standard.id)),
+              Crumb(f"{first.theme.code}. {first.theme.title}",
+                    urls.theme(first.standard.id, first.theme.id)),
+              Crumb(first.cell.code, urls.cell(first.cell.key))]
     return Page(urls.exemplar(exemplar.slug), "exemplar.html", exemplar.title,
                 {"exemplar": exemplar, "placements": placements, "crumbs": crumbs,
                  "contribute": exemplar_links(site, exemplar),
                  "search_meta": _search_meta(
-                     "exemplar", " ".join(p["cell"].code for p in placements), exemplar.title)},
+                     "exemplar", " ".join(p.cell.code for p in placements), exemplar.title)},
                 exemplar_inputs(exemplar, neighbours), kind="exemplar")
 
 
