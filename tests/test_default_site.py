@@ -35,6 +35,25 @@ def front_matter(path: Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
 
 
+@pytest.mark.parametrize(("url", "current"), [
+    ("/", {}),
+    (f"/{STANDARD}/", {"Collaborative Engagement": "page"}),
+    (f"/{STANDARD}/vision-for-learning/", {"Collaborative Engagement": "true"}),
+    ("/exemplars/", {"Exemplars": "page"}),
+    ("/exemplars/4-voices-literature-circles/", {"Exemplars": "true"}),
+    ("/tags/", {"Exemplars": "true"}),
+    ("/assess/", {"Growth plan": "page"}),
+    ("/about/", {"About": "page"}),
+    ("/search/", {}),
+])
+def test_the_main_menu_marks_the_part_of_the_site_a_page_is_in(site_out, url, current):
+    menu = read_page(site_out, url).find("nav", attrs={"aria-label": "Main"})
+    links = menu.find_all("a")
+    assert [a.get_text() for a in links] == ["Collaborative Engagement", "Exemplars", "Growth plan",
+                                            "About", "Contribute"]
+    assert {a.get_text(): a["aria-current"] for a in links if a.has_attr("aria-current")} == current
+
+
 def test_rubric_carries_every_seed_statement_in_its_cell():
     """Parse the published source text and find each statement in the right theme and phase."""
     text = (TESTS / "data" / "seed-collaborative-engagement.txt").read_text(encoding="utf-8")
