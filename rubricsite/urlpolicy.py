@@ -13,7 +13,8 @@ import re
 SCHEMES = ("http", "https", "mailto")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _BROWSER_IGNORES = re.compile(r"[\t\n\r]")  # browsers drop these inside a URL before reading it
-_BAD = re.compile(r"[\x00-\x20\x7f<>\"'`\\]")
+_BAD_CHARS = r"\x00-\x20\x7f<>\"'`\\"  # spaces, controls, quotes, angle brackets, backslashes
+_BAD = re.compile(f"[{_BAD_CHARS}]")
 # An attribute value: what follows '=' up to its closing quote, or an unquoted run.
 _VALUE_SOURCE = r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))"""
 # Only a value holding ':', '&' or a backslash, or starting with '//', can break the rule. The scan
@@ -27,7 +28,7 @@ _NAME_RUN = re.compile(r"[\w:-]+")  # an attribute's name, read backwards from i
 _NAME_START = re.compile(r"[a-zA-Z][\w:-]*")
 _HOST = re.compile(r"^https?://[^/?#]+", re.IGNORECASE)
 # What nearly every address is: lower-case http(s)://, a host, and nothing the checks below refuse
-_PLAIN_WEB = re.compile(r"https?://[^/?#\x00-\x20\x7f<>\"'`\\]+[^\x00-\x20\x7f<>\"'`\\]*")
+_PLAIN_WEB = re.compile(f"https?://[^/?#{_BAD_CHARS}]+[^{_BAD_CHARS}]*")
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "xlink:href",
                             "srcset", "ping", "background", "cite", "data", "manifest"})
 
