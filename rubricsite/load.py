@@ -394,7 +394,7 @@ def read_markdown_file(path: Path, cache: ParseCache) -> SourceFile:
 
 
 def read_markdown_files(paths: Sequence[Path], cache: ParseCache,
-                        meanwhile: Callable[[], object] | None = None,
+                        meanwhile: Iterable[object] = (),
                         ) -> list[SourceFile | ContentError]:
     """Each file as read_markdown_file reads it, or the error that stops it, in order.
 
@@ -402,7 +402,7 @@ def read_markdown_files(paths: Sequence[Path], cache: ParseCache,
     a parse back from a worker costs about what decoding the stored one does. The others (all
     of them in a clean build, every file after an edit to all of them) are read and parsed on
     every core (parallel.chunked); what each worker learned is merged into cache here, as if
-    this process had read them. meanwhile() is run once, while the workers read.
+    this process had read them. meanwhile's steps are taken here while the workers read.
     """
     done: dict[Path, SourceFile | ContentError] = {}
     todo = []
@@ -565,9 +565,9 @@ def rubric_files(folder: Path, problems: Problems, root: Path | None = None) -> 
 
 
 def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None,
-                 meanwhile: Callable[[], object] | None = None) -> Sources:
+                 meanwhile: Iterable[object] = ()) -> Sources:
     """Read site.yaml, rubric/ and content/; a file that cannot be parsed becomes a problem.
-    meanwhile() is run once, while the exemplars are read (the build compiles its templates)."""
+    meanwhile's steps are taken while the exemplars are read (the build compiles its templates)."""
     cache = cache if cache is not None else ParseCache()
     digests: dict[str, str] = {}
 
@@ -580,8 +580,7 @@ def read_sources(root: Path, problems: Problems, cache: ParseCache | None = None
         digests[file_key(path)] = file_digest
         return doc
 
-    def markdown_files(folder: Path, meanwhile: Callable[[], object] | None = None,
-                       ) -> tuple[SourceFile, ...]:
+    def markdown_files(folder: Path, meanwhile: Iterable[object] = ()) -> tuple[SourceFile, ...]:
         found = []
         paths = site_files(folder, root, problems, suffix=".md")
         for source in read_markdown_files(paths, cache, meanwhile):

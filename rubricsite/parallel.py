@@ -25,7 +25,7 @@ import math
 import multiprocessing
 import multiprocessing.connection
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -63,11 +63,11 @@ def chunked(
     smallest: int = 50,
     weight: Callable[[Item], float] | None = None,
     largest: int | None = None,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Iterable[object] = (),
 ) -> Iterator[Result]:
-    """work(chunk) for consecutive chunks of items, in order, as each is done; and meanwhile(),
-    once, in this process: while the first workers draw (it would only wait for them), or
-    before the job when the job runs here.
+    """work(chunk) for consecutive chunks of items, in order, as each is done; and the steps of
+    meanwhile, in this process: one at a time while the workers draw, whenever no result is
+    waiting (it would only wait for them), or before the job when the job runs here.
 
     Each chunk is a share of what is left (TAPER), between smallest and largest (LARGEST by
     default) items: the first chunks are large, so there are few forks, and the last small, so
@@ -77,8 +77,8 @@ def chunked(
     """
     count = workers()
     if len(items) < serial_below or count < 2 or in_worker():
-        if meanwhile is not None:
-            meanwhile()
+        for _step in meanwhile:
+            pass
         if items:
             yield work(items)
         return
@@ -89,6 +89,14 @@ def chunked(
         yield from _each_in_a_fork(work, items, bounds, count, meanwhile)  # type: ignore[misc]
     finally:
         gc.unfreeze()
+
+
+_NO_STEP = object()
+
+
+def one_step(work: Callable[[], object]) -> Iterator[object]:
+    """work() as the one step of a job's meanwhile (called when the job gets to it)."""
+    yield work()
 
 
 TAPER = 2  # a chunk is what is left shared among this many times the workers
@@ -115,16 +123,18 @@ def _bounds(items: Sequence[Item], count: int, smallest: int, largest: int,
 
 def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[Item],
                     bounds: list[tuple[int, int]], count: int,
-                    meanwhile: Callable[[], object] | None) -> Iterator[Result]:
+                    meanwhile: Iterable[object]) -> Iterator[Result]:
     """work(items[start:end]) for each of bounds in forked workers, at most count at once, each
     worker taking chunks until it is full (_child); results in order, each as soon as it and
-    those before it are done; meanwhile() once the first are started."""
+    those before it are done; a step of meanwhile whenever no worker has a result ready, the
+    first once the first workers are started, and any left once the last chunk is done."""
     context = multiprocessing.get_context("fork")
     running: dict = {}  # the connection a result comes on -> (chunk number, process)
     idle: list[tuple] = []  # (connection, process) of workers that take another chunk
     answered: list[multiprocessing.Process] = []  # gave their last result, may still be exiting
     done: dict[int, Result] = {}
     waiting = iter(range(len(bounds)))  # the chunks not started yet
+    steps: Iterator[object] | None = iter(meanwhile)  # None: no step left
 
     def start_more() -> None:
         while len(running) < count and (number := next(waiting, None)) is not None:
@@ -141,11 +151,16 @@ def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[It
 
     try:
         start_more()
-        if meanwhile is not None:
-            meanwhile()
         for wanted in range(len(bounds)):
             while wanted not in done:
-                for ready in multiprocessing.connection.wait(list(running)):
+                # a step between results, never in place of handing a worker its next chunk
+                ready_now = multiprocessing.connection.wait(list(running),
+                                                            timeout=None if steps is None else 0)
+                if not ready_now and steps is not None:
+                    if next(steps, _NO_STEP) is _NO_STEP:
+                        steps = None
+                    continue
+                for ready in ready_now:
                     number, process = running.pop(ready)
                     done[number], more = _result(ready, process)
                     if more:
@@ -158,6 +173,8 @@ def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[It
                 while answered:
                     answered.pop().join()
             yield done.pop(wanted)
+        for _step in steps or ():
+            pass
     finally:  # done, stopped early (an error) or given up by the caller: no worker outlives the job
         for connection, process in idle:
             with contextlib.suppress(OSError):

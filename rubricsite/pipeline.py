@@ -12,13 +12,13 @@ import dataclasses
 import functools
 import itertools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from . import incremental, unchanged, urls
+from . import incremental, parallel, unchanged, urls
 from .claims import check_output_paths
 from .errors import ContentError, Problems
 from .heap import collector_paused
@@ -99,6 +99,7 @@ class Builder:
         self._users: dict[str, list[str]] | None = None  # incremental.users of the last full plan
         self._post_paths: list[str] = []
         self._post_staged: tuple[str, list[str]] | None = None  # this build's, until published
+        self._search_staged: str | None = None  # key of the stored index this build staged whole
 
     @property
     def site(self) -> Site | None:
@@ -138,6 +139,7 @@ class Builder:
         started = time.perf_counter()
         problems = Problems()
         self._post_staged = None
+        self._search_staged = None
         if persist:
             self._inputs = unchanged.input_stats(self.root)
         plan = self._replan_stories(changed, clean) or self._plan(changed, problems)  # load..plan
@@ -146,8 +148,8 @@ class Builder:
         with output_lock(self.output, on_wait):
             try:
                 with staged_output(self.output, self._output_files(), clean=clean) as stage:  # write
-                    index = self._search_gathering(plan, search)  # what drawn pages give the index
-                    drawn = self._render(plan, stage, problems, on_progress, index)  # render
+                    index, copy = self._search_work(plan, stage, search)  # the index's parts
+                    drawn = self._render(plan, stage, problems, on_progress, index, copy)  # render
                     if problems:  # template errors, with template file and line
                         raise _Abort
                     self._post(plan, stage, set(drawn), search, index)  # post: whole-site files, search
@@ -172,7 +174,7 @@ class Builder:
         templates = incremental.tree_digest(template_dirs(self.root))
         # compiled while the workers read the exemplars: this process would only wait for them
         sources = read_sources(self.root, problems, cache,
-                               meanwhile=functools.partial(self._environment, templates))
+                               meanwhile=parallel.one_step(functools.partial(self._environment, templates)))
         site = to_site(sources, problems, self.base_url)
         if problems:
             return None
@@ -252,9 +254,10 @@ class Builder:
         return self._env[1]
 
     def _render(self, plan: Plan, stage: Stage, problems: Problems,
-                on_progress: Callable[[int, int], None] | None, index: Gathered | None) -> list[str]:
-        """Draw the stale pages into the stage, their parts of the search index into index; the
-        URLs drawn, in plan order."""
+                on_progress: Callable[[int, int], None] | None, index: Gathered | None,
+                meanwhile: Iterable[object]) -> list[str]:
+        """Draw the stale pages into the stage, their parts of the search index into index, and
+        take meanwhile's steps here while the workers draw; the URLs drawn, in plan order."""
         if self.drawn is None:
             self.drawn = self._drawn_as_left(stage)
         candidates = plan.only if plan.only is not None and self.outputs is not None else plan.pages
@@ -280,7 +283,7 @@ class Builder:
         # of consecutive ranks, one part of the index, not a part each (9,418 parts held 235 MB)
         render_pages([plan.pages[u] for u in sorted(stale)], lambda: (env, self.markup), shared, problems,
                      lambda url, data: stage.write(urls.output_path(url), data), take,
-                     search_ranks=index.ranks if index else None)
+                     search_ranks=index.ranks if index else None, meanwhile=meanwhile)
         self.markup.save()
         return stale
 
@@ -325,14 +328,31 @@ class Builder:
             paths.append(path)
         self._post_staged = (key, paths)  # known to the next build once this one is published
 
-    def _search_gathering(self, plan: Plan, search: bool) -> Gathered | None:
-        """Where render puts the drawn pages' parts of the search index; None when this build makes
-        no new index (search=False, or the store holds the one for these pages)."""
+    def _search_work(self, plan: Plan, stage: Stage, search: bool,
+                     ) -> tuple[Gathered | None, Iterable[object]]:
+        """Where render puts the drawn pages' parts of the search index (None when this build makes
+        no new index: search=False, or the store holds the one for these pages), and the steps
+        that stage the stored one while the workers draw: into an output without an index (a
+        warm CI build), where after them the copy held one core while the other waited."""
         if not search:
-            return None
-        searchable = sorted(url for url, page in plan.pages.items() if page.searchable)
-        key = incremental.search_key(searchable, plan.fingerprints, plan.site.config.language)
-        return None if self.store.holds_search(key) else Gathered(searchable)
+            return None, ()
+        key = _search_key(plan)
+        if not self.store.holds_search(key):
+            return Gathered(_searchable(plan)), ()
+        return None, () if _bundle(stage) else self._stage_stored_index(key, stage)
+
+    def _stage_stored_index(self, key: str, stage: Stage) -> Iterator[None]:
+        """Stage the store's search index for key, a file a step; _search_staged says it is done
+        (a damaged store leaves it unset, and the index is made anew)."""
+        paths = self.store.search_paths(key) or []
+        for path in paths:
+            data = self.store.search_file(path)
+            if data is None:
+                return
+            stage.put(path, data)
+            yield
+        if paths:
+            self._search_staged = key
 
     def _stage_search_index(self, stage: Stage, plan: Plan, drawn: set[str], search: bool,
                             index: Gathered | None) -> None:
@@ -340,23 +360,22 @@ class Builder:
         from the store when the same searchable pages were indexed before (a warm CI build):
         it depends only on the bytes of the searchable pages, which their fingerprints stand for.
         """
-        searchable = sorted(url for url, page in plan.pages.items() if page.searchable)
-        bundle = [p for p in stage.previous if p.startswith(f"{BUNDLE}/")]
+        searchable = _searchable(plan)
+        bundle = _bundle(stage)
         if bundle and (not search or drawn.isdisjoint(searchable)):
             for path in bundle:
                 stage.keep(path)
             return
         if not search:
             return
-        language = plan.site.config.language
-        key = incremental.search_key(searchable, plan.fingerprints, language)
-        kept = self.store.search_files(key)
-        if kept:
-            for path, data in kept:
-                stage.put(path, data)
+        key = _search_key(plan)
+        if self._search_staged != key:  # not staged while the workers drew
+            for _step in self._stage_stored_index(key, stage):
+                pass
+        if self._search_staged == key:
             return
         index = index or Gathered(searchable)  # pages not drawn now are read back
-        made = []
+        made, language = [], plan.site.config.language
         for path, data in index.files(lambda url: stage.read(urls.output_path(url)), language):
             stage.put(path, data)  # each file let go once staged: the index is never held whole
             made.append(path)
@@ -376,8 +395,8 @@ class Builder:
 
     def search_sources(self) -> list[tuple[str, Path]]:
         """The searchable pages' URLs and files in the output, in URL order, as a build shards them."""
-        return sorted((url, self.output / urls.output_path(url))
-                      for url, page in self.pages.items() if page.searchable)
+        return [(url, self.output / urls.output_path(url))
+                for url in _searchable(self.plan)] if self.plan else []
 
     def publish_search_index(self, files: list[tuple[str, bytes]]) -> None:
         """Put a search bundle made after a build (serve's, in the background) into the output."""
@@ -444,6 +463,20 @@ def _compiled(env: jinja2.Environment) -> jinja2.Environment:
         with contextlib.suppress(jinja2.TemplateError):
             env.get_template(name)
     return env
+
+
+def _searchable(plan: Plan) -> list[str]:
+    """The URLs of the pages the search index holds, in URL order (the index's order)."""
+    return sorted(url for url, page in plan.pages.items() if page.searchable)
+
+
+def _search_key(plan: Plan) -> str:
+    return incremental.search_key(_searchable(plan), plan.fingerprints, plan.site.config.language)
+
+
+def _bundle(stage: Stage) -> list[str]:
+    """The search index's files the output holds now."""
+    return [p for p in stage.previous if p.startswith(f"{BUNDLE}/")]
 
 
 def _stat(path: Path) -> tuple[int, int] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import traceback
 import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -229,13 +229,15 @@ def render_pages(
     write: Write,
     on_chunk: Callable[[Rendered], None],
     search_ranks: Mapping[str, int] | None = None,
+    meanwhile: Iterable[object] = (),
 ) -> None:
     """Render pages, on every core when there are many, each written by write(url, bytes) where
     it is drawn; each chunk's Rendered goes to on_chunk as soon as it is done, so a build of
     10,000 pages never holds them all; template errors become problems. With search_ranks
-    (searchable URL -> rank), the pages among them are indexed as they are drawn."""
+    (searchable URL -> rank), the pages among them are indexed as they are drawn. meanwhile's
+    steps are taken in this process while the workers draw (parallel.chunked)."""
     work = functools.partial(_render_chunk, (make, shared, write, search_ranks))
     for chunk in parallel.chunked(work, pages, serial_below=PARALLEL_FROM,
-                                  weight=_cost):
+                                  weight=_cost, meanwhile=meanwhile):
         problems.extend(chunk.errors)
         on_chunk(chunk)

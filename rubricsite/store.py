@@ -147,19 +147,26 @@ class Store:
     # --- the search bundle's data files ----------------------------------------------------------
 
     def holds_search(self, key: str) -> bool:
-        """Whether the bundle saved is this key's (search_files may still find it damaged)."""
+        """Whether the bundle saved is this key's (search_paths may still find it damaged)."""
         rows = self._read("SELECT value FROM meta WHERE name = 'search'")
         return bool(rows) and rows[0][0] == key
 
-    def search_files(self, key: str) -> list[tuple[str, bytes]] | None:
-        """The bundle's data files saved under this key; None when it is another key's or damaged."""
+    def search_paths(self, key: str) -> list[str] | None:
+        """The paths of the bundle's files saved under this key, in order; None when the bundle is
+        another key's or damaged (a path outside the index folder, data that is not bytes)."""
         if not self.holds_search(key):
             return None
-        files = self._read("SELECT path, data FROM search ORDER BY path")
-        if not files or not all(isinstance(p, str) and _SEARCH_PATH.match(p) and ".." not in p
-                                and isinstance(d, bytes) for p, d in files):
+        rows = self._read("SELECT path, typeof(data) FROM search ORDER BY path")
+        if not rows or not all(isinstance(p, str) and _SEARCH_PATH.match(p) and ".." not in p
+                               and kind == "blob" for p, kind in rows):
             return None
-        return [(p, d) for p, d in files]
+        return [p for p, _kind in rows]
+
+    def search_file(self, path: str) -> bytes | None:
+        """One file of the saved bundle (one at a time: at 10,000 exemplars the bundle is tens of
+        MB, and held whole it was the build's peak); None when it is gone or damaged."""
+        rows = self._read("SELECT data FROM search WHERE path = ?", (path,))
+        return rows[0][0] if rows and isinstance(rows[0][0], bytes) else None
 
     def put_search_files(self, key: str, files: Iterable[tuple[str, bytes]]) -> None:
         def write(db: sqlite3.Connection) -> None:

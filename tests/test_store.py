@@ -138,6 +138,38 @@ def test_stored_search_files_never_leave_the_index_folder(site, tmp_path):
     assert snapshot(out) == _clean(site, tmp_path)
 
 
+def test_a_warm_build_takes_the_stored_search_index_a_file_at_a_time(site, tmp_path, monkeypatch):
+    # a warm CI build: an empty output, the cache kept. The index is the store's, read one file
+    # at a time (never the whole bundle at once), and it equals the one a clean build makes
+    from rubricsite import search_index
+    out = tmp_path / "out"
+    assert build_site(site, out).ok
+    shutil.rmtree(out)
+    read = []
+    search_file = Store.search_file
+    monkeypatch.setattr(Store, "search_file", lambda self, path: read.append(path) or search_file(self, path))
+    monkeypatch.setattr(search_index.Gathered, "files", lambda *a: pytest.fail("the index was made again"))
+    assert build_site(site, out).ok
+    monkeypatch.undo()
+    assert read == sorted(p for p in snapshot(out) if p.startswith(f"{BUNDLE}/")) and len(read) > 1
+    assert snapshot(out) == _clean(site, tmp_path)
+
+
+def test_a_stored_index_file_lost_midway_makes_the_index_anew(site, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert build_site(site, out).ok
+    shutil.rmtree(out)
+    search_file, read = Store.search_file, []
+
+    def lost_second(self, path):  # staged the first, then the row is gone
+        read.append(path)
+        return None if len(read) == 2 else search_file(self, path)
+
+    monkeypatch.setattr(Store, "search_file", lost_second)
+    assert build_site(site, out).ok
+    assert snapshot(out) == _clean(site, tmp_path)
+
+
 def test_the_store_holds_plain_data_only(site, tmp_path):
     assert build_site(site, tmp_path / "out").ok
     files = sorted(p.relative_to(cache_dir(site)).as_posix()

@@ -250,12 +250,51 @@ def test_work_meanwhile_runs_once_here_while_the_first_workers_draw(monkeypatch,
     def work(chunk):  # the workers wait for it: it must run while they draw, not after
         return ran.wait(10), list(chunk)
 
-    results = parallel.chunked(work, list(range(500)), serial_below=10, meanwhile=meanwhile)
+    results = parallel.chunked(work, list(range(500)), serial_below=10,
+                               meanwhile=parallel.one_step(meanwhile))
     assert seen == []  # nothing runs before the job is asked for its first result
     chunks = list(results)
     assert [i for _ran, chunk in chunks for i in chunk] == list(range(500))
     assert all(ran_first for ran_first, _chunk in chunks)
     assert seen == [(os.getpid(), 0 if serial else 2)]
+
+
+@pytest.mark.parametrize("serial", [False, True], ids=["forked", "serial"])
+def test_work_meanwhile_is_taken_a_step_at_a_time_and_all_of_it(monkeypatch, serial):
+    # a warm build copies the stored search index a file a step while its workers draw: every
+    # step is taken, here, and (forked) between the workers' results, not all before the first
+    import multiprocessing
+    import os
+    import time
+
+    from rubricsite import parallel
+    monkeypatch.setattr(parallel, "workers", lambda: 1 if serial else 2)
+    monkeypatch.setattr(parallel, "LARGEST", 20)
+    events = []
+
+    def steps():
+        for number in range(40):
+            events.append(("step", number, os.getpid(), len(multiprocessing.active_children())))
+            time.sleep(0.005)  # 40 steps outlast the first chunks: results come between them
+            yield
+
+    def work(chunk):
+        time.sleep(0.01)
+        return list(chunk)
+
+    results = []
+    for chunk in parallel.chunked(work, list(range(300)), serial_below=10, meanwhile=steps()):
+        events.append(("result", chunk[0], os.getpid(), 0))
+        results.extend(chunk)
+    assert results == list(range(300))
+    taken = [e for e in events if e[0] == "step"]
+    assert [e[1] for e in taken] == list(range(40)) and {e[2] for e in taken} == {os.getpid()}
+    kinds = [e[0] for e in events]
+    if serial:
+        assert kinds == ["step"] * 40 + ["result"]
+    else:
+        assert all(e[3] > 0 for e in taken[:5])  # the first steps while workers draw
+        assert kinds.index("result") < len(kinds) - kinds[::-1].index("step")  # interleaved
 
 
 def test_chunks_start_large_and_taper_so_no_core_waits_long_at_the_end():
