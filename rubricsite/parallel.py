@@ -128,65 +128,95 @@ def _each_in_a_fork(work: Callable[[Sequence[Item]], Result], items: Sequence[It
     worker taking chunks until it is full (_child); results in order, each as soon as it and
     those before it are done; a step of meanwhile whenever no worker has a result ready, the
     first once the first workers are started, and any left once the last chunk is done."""
-    context = multiprocessing.get_context("fork")
-    running: dict = {}  # the connection a result comes on -> (chunk number, process)
-    idle: list[tuple] = []  # (connection, process) of workers that take another chunk
-    answered: list[multiprocessing.Process] = []  # gave their last result, may still be exiting
-    done: dict[int, Result] = {}
+    forks = _Forks(work, items, bounds)
     waiting = iter(range(len(bounds)))  # the chunks not started yet
     steps: Iterator[object] | None = iter(meanwhile)  # None: no step left
+    done: dict[int, Result] = {}
 
     def start_more() -> None:
-        while len(running) < count and (number := next(waiting, None)) is not None:
-            if idle:
-                connection, process = idle.pop()
-                connection.send(number)
-            else:
-                connection, child_end = context.Pipe()
-                process = context.Process(target=_child, daemon=True,
-                                          args=(work, items, bounds, number, child_end))
-                process.start()
-                child_end.close()
-            running[connection] = (number, process)
+        while forks.busy() < count and (number := next(waiting, None)) is not None:
+            forks.start(number)
 
     try:
         start_more()
         for wanted in range(len(bounds)):
             while wanted not in done:
                 # a step between results, never in place of handing a worker its next chunk
-                ready_now = multiprocessing.connection.wait(list(running),
-                                                            timeout=None if steps is None else 0)
+                ready_now = forks.ready(wait=steps is None)
                 if not ready_now and steps is not None:
                     if next(steps, _NO_STEP) is _NO_STEP:
                         steps = None
                     continue
-                for ready in ready_now:
-                    number, process = running.pop(ready)
-                    done[number], more = _result(ready, process)
-                    if more:
-                        idle.append((ready, process))
-                    else:
-                        ready.close()
-                        answered.append(process)
+                done.update(forks.take(ready) for ready in ready_now)
                 # the next chunks first: a worker that has answered takes a few ms more to exit
                 start_more()
-                while answered:
-                    answered.pop().join()
+                forks.join_answered()
             yield done.pop(wanted)
         for _step in steps or ():
             pass
     finally:  # done, stopped early (an error) or given up by the caller: no worker outlives the job
-        for connection, process in idle:
+        forks.close()
+
+
+class _Forks:
+    """The workers of one job: the ones drawing a chunk, the ones waiting for another, and the
+    ones that gave their last result and may still be exiting."""
+
+    def __init__(self, work: Callable[[Sequence], object], items: Sequence,
+                 bounds: list[tuple[int, int]]) -> None:
+        self._context = multiprocessing.get_context("fork")
+        self._child_args = (work, items, bounds)
+        self._running: dict = {}  # the connection a result comes on -> (chunk number, process)
+        self._idle: list[tuple] = []  # (connection, process) of workers that take another chunk
+        self._answered: list[multiprocessing.Process] = []
+
+    def busy(self) -> int:
+        return len(self._running)
+
+    def start(self, number: int) -> None:
+        """Chunk number to an idle worker, or to a new fork when none is idle."""
+        if self._idle:
+            connection, process = self._idle.pop()
+            connection.send(number)
+        else:
+            connection, child_end = self._context.Pipe()
+            process = self._context.Process(target=_child, daemon=True,
+                                            args=(*self._child_args, number, child_end))
+            process.start()
+            child_end.close()
+        self._running[connection] = (number, process)
+
+    def ready(self, *, wait: bool) -> list:
+        """The connections with a result waiting; with wait, blocks until there is one."""
+        return multiprocessing.connection.wait(list(self._running), timeout=None if wait else 0)
+
+    def take(self, ready: multiprocessing.connection.Connection) -> tuple[int, object]:
+        """(chunk number, result) from a ready worker; raises what the worker raised."""
+        number, process = self._running.pop(ready)
+        result, more = _result(ready, process)
+        if more:
+            self._idle.append((ready, process))
+        else:
+            ready.close()
+            self._answered.append(process)
+        return number, result
+
+    def join_answered(self) -> None:
+        while self._answered:
+            self._answered.pop().join()
+
+    def close(self) -> None:
+        """Idle workers told to stop, running ones killed; every one joined."""
+        for connection, process in self._idle:
             with contextlib.suppress(OSError):
                 connection.send(None)
             connection.close()
             process.join()
-        for connection, (_number, process) in running.items():
+        for connection, (_number, process) in self._running.items():
             process.kill()
             process.join()
             connection.close()
-        for process in answered:
-            process.join()
+        self.join_answered()
 
 
 def _child(work: Callable[[Sequence], object], items: Sequence, bounds: list[tuple[int, int]],

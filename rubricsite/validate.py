@@ -403,6 +403,17 @@ def to_exemplar(
         check_fields(doc, fields.EXEMPLAR, problems)
         return None
     values = check_fields(doc, fields.EXEMPLAR, problems)
+    _check_exemplar_text(source, values, bands, problems)
+    cells = _exemplar_cells(doc, values, standards, levels, problems)
+    if len(problems) > before or not cells:
+        return None
+    return _exemplar(source, values, cells)
+
+
+def _check_exemplar_text(source: SourceFile, values: dict[str, Any], bands: tuple[str, ...],
+                         problems: Problems) -> None:
+    """What an exemplar says, apart from where it sits: its file name, fields, summary and story."""
+    doc = source.meta
     if not SLUG.match(source.slug):
         problems.add(source.path, None, f"the file name '{source.path.name}' cannot be a web "
                      "address", f"rename it to '{mistakes.fixed_file_name(source.path.name)}'")
@@ -419,15 +430,16 @@ def to_exemplar(
                      "write a few sentences of your own below the closing '---' line")
     check_markdown(source.path, source.body_line, source.body, problems)
     _check_tags(doc, values.get("tags", []), problems)
-    cells = _exemplar_cells(doc, values, standards, levels, problems)
-    if len(problems) > before or not cells:
-        return None
+
+
+def _exemplar(source: SourceFile, values: dict[str, Any], cells: tuple[CellKey, ...]) -> Exemplar:
+    """The checked values of one exemplar file, and its cells, as an Exemplar."""
     tags = tuple(dict.fromkeys(values.get("tags", ())))
     return Exemplar(
         slug=source.slug,
         path=source.path,
         title=values["title"],
-        summary=summary,
+        summary=values.get("summary", ""),
         cells=cells,
         body=source.body,
         body_line=source.body_line,
