@@ -1,4 +1,9 @@
-"""The command line: build, serve, check, new, import-issue, sync, init (a contract: see DESIGN.md)."""
+"""The command line: build, serve, check, new, import-issue, sync, init (a contract: see DESIGN.md).
+
+Each command imports the modules it runs when it runs: a rebuild with nothing changed is answered
+by `unchanged` alone, before Jinja, Markdown or the pipeline would take longer to import than
+the whole answer takes.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import format_errors
+from .errors import ContentError, format_errors
 from .report import BuildReport
 from .terminal import printable
 from .unchanged import nothing_changed
@@ -219,7 +224,6 @@ def _import_issue(args, root: Path) -> int:
 
 
 def _sync(args, root: Path) -> int:
-    from .errors import ContentError
     from .scaffold import rubric_site
     from .sync import sync
 
@@ -240,7 +244,6 @@ def _sync(args, root: Path) -> int:
 
 
 def _init(args) -> int:
-    from .errors import ContentError
     from .starter import init_site
 
     try:

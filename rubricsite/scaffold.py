@@ -14,7 +14,7 @@ from urllib.parse import quote, urlencode
 
 from . import fields
 from .errors import ContentError, Problems
-from .load import Doc
+from .load import Doc, read_sources, read_text, split_front_matter
 from .mistakes import (
     PLACEHOLDER_FILE,
     PLACEHOLDER_RESOURCE,
@@ -24,8 +24,9 @@ from .mistakes import (
     PLACEHOLDER_TITLE,
 )
 from .model import CellKey, Config, Exemplar, Site
+from .safety import LinkError
 from .slugs import ascii_slug
-from .validate import _level_id, _theme_id
+from .validate import _level_id, _theme_id, to_site
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schema/exemplar.schema.json"
 ISSUE_FORM = "suggest-exemplar.yml"  # .github/ISSUE_TEMPLATE/<this>
@@ -159,10 +160,6 @@ def rubric_site(root: Path) -> tuple[Site, list[ContentError]]:
     Other exemplars' problems do not stop `new`, `import-issue` or the schema: a contributor may
     be halfway through another file.
     """
-    from .load import read_sources  # the pipeline imports plan, which imports this module
-    from .safety import LinkError
-    from .validate import to_site
-
     problems = Problems()
     site = to_site(read_sources(root, problems), problems)
     content = (root / "content").absolute()
@@ -232,8 +229,6 @@ CONTRIBUTE_PAGE = Path("content") / "pages" / "contribute.md"
 
 def contributing_md(root: Path) -> str:
     """CONTRIBUTING.md's text: the contribute page's title and body, so the guide is written once."""
-    from .load import read_text, split_front_matter
-
     path = root / CONTRIBUTE_PAGE
     meta, body, _line, _digest = split_front_matter(path, read_text(path))
     return (f"<!-- Generated from {CONTRIBUTE_PAGE.as_posix()} by `rubricsite sync`: "

@@ -17,6 +17,8 @@ import yaml
 
 from . import __version__
 from .errors import ContentError
+from .scaffold import rubric_site
+from .sync import sync
 
 HERE = Path(__file__).parent
 STARTER = HERE / "starter"
@@ -128,9 +130,6 @@ def _published_choice(source: Path) -> list[str]:
 
 def _sync_new_site(folder: Path) -> list[Path]:
     """The generated files of the new site (issue form, schema, CONTRIBUTING.md)."""
-    from .scaffold import rubric_site
-    from .sync import sync
-
     site, errors = rubric_site(folder)
     if errors:  # the packaged rubric is checked by the engine's tests: this is a broken install
         shutil.rmtree(folder / "rubric", ignore_errors=True)

@@ -12,16 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ContentError
+from .issue_form import FORM_PATH, issue_form_yaml
 from .model import Site
+from .scaffold import CONTRIBUTE_PAGE, contributing_md
+from .schema import SCHEMA_PATH, schema_json
 
 
 def generated_files(root: Path, site: Site) -> dict[Path, tuple[bytes, str]]:
     """Every generated file of the site at root, by path relative to it: the bytes it must hold
     and what it is made from."""
-    from .issue_form import FORM_PATH, issue_form_yaml
-    from .scaffold import CONTRIBUTE_PAGE, contributing_md
-    from .schema import SCHEMA_PATH, schema_json
-
     files = {SCHEMA_PATH: (schema_json(site), "the rubric and the engine's exemplar fields"),
              FORM_PATH: (issue_form_yaml(site).encode("utf-8"), "the rubric and the engine")}
     if (root / CONTRIBUTE_PAGE).is_file():  # a site may have no contribute page

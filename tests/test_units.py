@@ -160,6 +160,74 @@ def test_the_readme_module_map_lists_every_module_and_no_other():
     assert listed == modules
 
 
+def _engine_modules():
+    import ast
+
+    from conftest import PROJECT
+
+    return {p.stem: ast.parse(p.read_text(encoding="utf-8"))
+            for p in (PROJECT / "rubricsite").glob("*.py")}
+
+
+def _engine_imports(tree, modules):
+    """(engine module imported, the import node) for every import in a module's tree."""
+    import ast
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            names = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rubricsite."):
+            names = [node.module.split(".")[1]]
+        elif isinstance(node, ast.Import):
+            names = [a.name.split(".")[1] for a in node.names if a.name.startswith("rubricsite.")]
+        else:
+            continue
+        yield from ((name, node) for name in names if name in modules)
+
+
+def test_no_import_cycle_between_the_engines_modules_even_through_a_deferred_import():
+    modules = _engine_modules()
+    graph = {name: {dep for dep, _node in _engine_imports(tree, modules)}
+             for name, tree in modules.items()}
+    done, on_path = set(), []
+
+    def visit(name):
+        assert name not in on_path, " -> ".join([*on_path[on_path.index(name):], name])
+        if name not in done:
+            on_path.append(name)
+            for dep in sorted(graph[name]):
+                visit(dep)
+            on_path.pop()
+            done.add(name)
+
+    for name in sorted(graph):
+        visit(name)
+
+
+def test_imports_are_deferred_only_where_the_no_op_rebuild_needs_it():
+    # cli answers a rebuild with nothing changed before the engine loads; anywhere else an
+    # import inside a function guards no cycle (the test above) and hides what a module needs
+    import ast
+
+    modules = _engine_modules()
+    deferred = set()
+    for name, tree in modules.items():
+        for function in ast.walk(tree):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                deferred |= {(name, dep) for dep, _node in _engine_imports(function, modules)}
+    assert {name for name, _dep in deferred} <= {"cli"}, sorted(deferred)
+
+
+def test_no_engine_function_is_longer_than_sixty_lines():
+    import ast
+
+    long = [f"{name}.{node.name}: {node.end_lineno - node.lineno + 1} lines"
+            for name, tree in _engine_modules().items() for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.end_lineno - node.lineno + 1 > 60]
+    assert not long
+
+
 # --- parallel.py: the fork-map every stage uses ---------------------------------------------------
 
 def _pids_and_items(chunk):
