@@ -108,7 +108,7 @@ def _sources(site: Site) -> Iterator[tuple[Path, tuple[tuple[int, str], ...], st
     for exemplar in site.exemplars.values():
         yield exemplar.path, exemplar.links, urls.exemplar(exemplar.slug)
     for page in site.pages:
-        yield page.path, page.links, f"/{page.slug}/"
+        yield page.path, page.links, urls.content_page(page.slug)
     for standard in site.standards:
         yield (standard.path, internal_links(standard.intro, _intro_line(standard.path)),
                urls.standard(standard.id))
