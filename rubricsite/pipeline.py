@@ -338,7 +338,7 @@ class Builder:
             return None, ()
         key = _search_key(plan)
         if not self.store.holds_search(key):
-            return Gathered(_searchable(plan)), ()
+            return Gathered(_searchable(plan), stage.put), ()
         return None, () if _bundle(stage) else self._stage_stored_index(key, stage)
 
     def _stage_stored_index(self, key: str, stage: Stage) -> Iterator[None]:
@@ -374,11 +374,8 @@ class Builder:
                 pass
         if self._search_staged == key:
             return
-        index = index or Gathered(searchable)  # pages not drawn now are read back
-        made, language = [], plan.site.config.language
-        for path, data in index.files(lambda url: stage.read(urls.output_path(url)), language):
-            stage.put(path, data)  # each file let go once staged: the index is never held whole
-            made.append(path)
+        index = index or Gathered(searchable, stage.put)  # pages not drawn now are read back
+        made = index.finish(lambda url: stage.read(urls.output_path(url)), plan.site.config.language)
         self.store.put_search_files(key, ((path, stage.read(path)) for path in made))
 
     # --- after the swap --------------------------------------------------------------------------------

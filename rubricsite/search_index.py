@@ -30,6 +30,7 @@ the pages were indexed.
 
 from __future__ import annotations
 
+import codecs
 import html
 import itertools
 import json
@@ -108,9 +109,26 @@ def _term_counts(text: str) -> Counter[str]:
     """
     text = text.lower()
     if not text.isascii():
-        text = _NOT_ASCII.sub(lambda m: _fold_words(m.group()), text)
+        try:  # the encoder finds the runs of other characters in C, far quicker than a regex
+            text = text.encode("ascii", _FOLD_ERRORS).decode("ascii")
+        except UnicodeEncodeError:  # a run folds to letters outside ASCII
+            text = _NOT_ASCII.sub(lambda m: _fold_words(m.group()), text)
     words = text.translate(_ASCII_BREAKS).split() if text.isascii() else _WORD.findall(text)
     return Counter(map(_stems.__getitem__, words))
+
+
+def _fold_error(error: UnicodeError) -> tuple[str, int]:
+    """A run of other characters that the ASCII encoder met, folded (_fold_words), when that
+    leaves only ASCII; else the error stands."""
+    assert isinstance(error, UnicodeEncodeError)
+    folded = _fold_words(error.object[error.start:error.end])
+    if not folded.isascii():
+        raise error
+    return folded, error.end
+
+
+_FOLD_ERRORS = "rubricsite.search_index.fold"
+codecs.register_error(_FOLD_ERRORS, _fold_error)
 
 
 class _Stems(dict):
@@ -273,13 +291,29 @@ def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str,
 def each_bundle_file(parts: Iterable[Part], language: str = "en") -> Iterator[tuple[str, bytes]]:
     """bundle_files one file at a time, in no set order: a build stages each as it comes, so
     the text of every searchable page is never held twice over, as files and as parts."""
-    parts = sorted(parts, key=lambda p: p.ranks.start)
-    lengths: list[int] = []
-    postings: dict[str, list[str]] = {}  # term -> its postings' text, a piece from each part
-    last: dict[str, int] = {}  # term -> the last page holding it so far
-    for part in parts:
-        start = len(lengths)
-        lengths += part.lengths
+    merge = _Merge()
+    for part in sorted(parts, key=lambda p: p.ranks.start):
+        yield from merge.take(part)
+    yield from merge.finish(language)
+
+
+class _Merge:
+    """Parts taken in rank order, one at a time: a pages file as soon as its pages are in, each
+    term's postings kept to the end, when the term files are written."""
+
+    def __init__(self) -> None:
+        self.next_rank = 0  # the first rank of the part to take next
+        self.lengths: list[int] = []
+        self.postings: dict[str, list[str]] = {}  # term -> its postings' text, a piece a part
+        self.last: dict[str, int] = {}  # term -> the last page holding it so far
+        self.group: list[bytes] = []  # the entries of the pages file being filled
+        self.files = 0  # pages files made
+
+    def take(self, part: Part) -> Iterator[tuple[str, bytes]]:
+        """Merge the part that starts at next_rank; the pages files it fills."""
+        start = len(self.lengths)
+        self.lengths += part.lengths
+        postings, last = self.postings, self.last
         for word, (first, end, counts) in part.terms.items():
             pieces = postings.get(word)
             if pieces is None:
@@ -287,32 +321,34 @@ def each_bundle_file(parts: Iterable[Part], language: str = "en") -> Iterator[tu
             else:
                 pieces.append(f"{start + first - last[word]},{counts}")
             last[word] = start + end
-    if not lengths:
-        return  # nothing to search: no index, and the search page says it cannot load
-    yield from _page_files(parts)
-    keys = []
-    for key, data in _term_files(postings):
-        keys.append(key)
-        yield f"{BUNDLE}/terms/{key}.json", data
-    entry = {"format": FORMAT, "language": language, "pages": len(lengths),
-             "pages_per_file": PAGES_PER_FILE, "keys": keys, "lengths": lengths}
-    yield f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()
-
-
-def _page_files(parts: Iterable[Part]) -> Iterator[tuple[str, bytes]]:
-    """The pages files, PAGES_PER_FILE pages each, a part's text uncompressed only while it is read."""
-    group: list[bytes] = []
-    number = 0
-    for part in parts:
-        text, start = zlib.decompress(part.pages) if part.ends else b"", 0
+        self.next_rank = part.ranks.stop
+        # the part's text uncompressed only while it is read
+        text, at = zlib.decompress(part.pages) if part.ends else b"", 0
         for end in part.ends:
-            group.append(text[start:end])
-            start = end + 1
-            if len(group) == PAGES_PER_FILE:
-                yield f"{BUNDLE}/pages/{number}.json", b"[" + b",".join(group) + b"]"
-                group, number = [], number + 1
-    if group:
-        yield f"{BUNDLE}/pages/{number}.json", b"[" + b",".join(group) + b"]"
+            self.group.append(text[at:end])
+            at = end + 1
+            if len(self.group) == PAGES_PER_FILE:
+                yield self._pages_file()
+
+    def finish(self, language: str) -> Iterator[tuple[str, bytes]]:
+        """The last pages file, the term files and the entry; nothing when no page was indexed
+        (no index: the search page says it cannot load)."""
+        if not self.lengths:
+            return
+        if self.group:
+            yield self._pages_file()
+        keys = []
+        for key, data in _term_files(self.postings):
+            keys.append(key)
+            yield f"{BUNDLE}/terms/{key}.json", data
+        entry = {"format": FORMAT, "language": language, "pages": len(self.lengths),
+                 "pages_per_file": PAGES_PER_FILE, "keys": keys, "lengths": self.lengths}
+        yield f"{BUNDLE}/{ENTRY}", json.dumps(entry, separators=(",", ":")).encode()
+
+    def _pages_file(self) -> tuple[str, bytes]:
+        path, data = f"{BUNDLE}/pages/{self.files}.json", b"[" + b",".join(self.group) + b"]"
+        self.group, self.files = [], self.files + 1
+        return path, data
 
 
 def _term_files(postings: dict[str, list[str]]) -> Iterator[tuple[str, bytes]]:
@@ -334,28 +370,45 @@ def _key(word: str) -> str:
 
 
 class Gathered:
-    """One build's index as it is gathered: parts from the render workers as their chunks come
-    back, then the searchable pages not drawn this build, read back from the new site."""
+    """One build's index as it is gathered and staged: parts from the render workers as their
+    chunks come back, merged in rank order as soon as the ranks before them are in (a pages
+    file is staged once full, and its text let go); then the searchable pages not drawn this
+    build, read back from the new site, and the term files."""
 
-    def __init__(self, searchable: Sequence[str]) -> None:
+    def __init__(self, searchable: Sequence[str], put: Callable[[str, bytes], None]) -> None:
         self.ranks = {url: rank for rank, url in enumerate(searchable)}  # URL order: see search_bundle
-        self.parts: list[Part] = []
+        self._put = put
+        self._merge = _Merge()
+        self._waiting: list[Part] = []  # parts whose ranks come after one not given yet
+        self.paths: list[str] = []  # the files staged
 
     def add(self, parts: Iterable[Part]) -> None:
-        self.parts.extend(parts)
+        self._waiting.extend(parts)
+        self._waiting.sort(key=lambda p: p.ranks.start, reverse=True)
+        while self._waiting and self._waiting[-1].ranks.start == self._merge.next_rank:
+            self._stage(self._merge.take(self._waiting.pop()))
 
-    def files(self, read: Callable[[str], bytes], language: str) -> Iterator[tuple[str, bytes]]:
-        """The index's files one at a time (each_bundle_file), the pages no part holds read with
-        read(url), on every core."""
-        held = {rank for part in self.parts for rank in part.ranks}
-        missing = [(rank, url) for url, rank in self.ranks.items() if rank not in held]
+    def finish(self, read: Callable[[str], bytes], language: str) -> list[str]:
+        """Stage the rest of the index, the pages no part holds read with read(url), on every
+        core; every file of the index staged, by path."""
+        held = {rank for part in self._waiting for rank in part.ranks}
+        missing = [(rank, url) for url, rank in self.ranks.items()
+                   if rank >= self._merge.next_rank and rank not in held]
 
         def index(chunk: Sequence[tuple[int, str]]) -> list[Part]:
             return index_pages((rank, url, read(url)) for rank, url in chunk)
 
         for parts in parallel.chunked(index, missing, serial_below=READ_BACK_PARALLEL_FROM):
-            self.parts.extend(parts)
-        return each_bundle_file(self.parts, language)
+            self.add(parts)
+        if self._waiting:  # a rank given twice, or one no page has: a fault of the engine's
+            raise SearchIndexError(f"the search index lacks rank {self._merge.next_rank}")
+        self._stage(self._merge.finish(language))
+        return self.paths
+
+    def _stage(self, files: Iterable[tuple[str, bytes]]) -> None:
+        for path, data in files:
+            self._put(path, data)
+            self.paths.append(path)
 
 
 READ_BACK_PARALLEL_FROM = 400  # pages to read back before a second process pays for itself

@@ -168,6 +168,23 @@ def test_parts_made_anywhere_in_any_order_make_the_same_files(make_site, build, 
     assert json.loads(dict(whole)["search-index/index.json"])["pages"] == len(SEARCHED)
 
 
+def test_a_build_stages_each_pages_file_once_the_ranks_before_it_are_in(make_site, build, monkeypatch):
+    monkeypatch.setattr(search_index, "PAGES_PER_FILE", 2)
+    pages = searchable_pages(build(make_site()))
+    ranked = [(rank, url, data) for rank, (url, data) in enumerate(pages)]
+    staged: dict[str, bytes] = {}
+    gathered = search_index.Gathered([url for url, _data in pages], staged.__setitem__)
+    gathered.add(search_index.index_pages(ranked[3:5]))  # after ranks not given yet: it waits
+    assert staged == {}
+    gathered.add(search_index.index_pages(ranked[:3]))
+    assert sorted(staged) == ["search-index/pages/0.json", "search-index/pages/1.json"]
+    read_back: list[str] = []
+    made = gathered.finish(lambda url: read_back.append(url) or dict(pages)[url], "en")
+    assert read_back == [url for url, _data in pages[5:]]  # only the ranks no part held
+    assert sorted(made) == sorted(staged)
+    assert sorted(staged.items()) == search_index.search_bundle(pages)
+
+
 def test_render_workers_index_what_they_draw_and_a_rebuild_reads_back_the_rest(
         make_site, monkeypatch, tmp_path):
     monkeypatch.setattr(render, "PARALLEL_FROM", 2)  # forked workers, as for a large site
@@ -177,12 +194,12 @@ def test_render_workers_index_what_they_draw_and_a_rebuild_reads_back_the_rest(
     root = make_site(stories)
     read_back: list[str] = []
     given: list[search_index.Part] = []
-    files, add = search_index.Gathered.files, search_index.Gathered.add
+    finish, add = search_index.Gathered.finish, search_index.Gathered.add
 
     def spied(self, read, language):
-        return files(self, lambda url: read_back.append(url) or read(url), language)
+        return finish(self, lambda url: read_back.append(url) or read(url), language)
 
-    monkeypatch.setattr(search_index.Gathered, "files", spied)
+    monkeypatch.setattr(search_index.Gathered, "finish", spied)
     monkeypatch.setattr(search_index.Gathered, "add",
                         lambda self, parts: given.extend(parts) or add(self, parts))
     out = tmp_path / "out"

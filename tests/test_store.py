@@ -148,7 +148,7 @@ def test_a_warm_build_takes_the_stored_search_index_a_file_at_a_time(site, tmp_p
     read = []
     search_file = Store.search_file
     monkeypatch.setattr(Store, "search_file", lambda self, path: read.append(path) or search_file(self, path))
-    monkeypatch.setattr(search_index.Gathered, "files", lambda *a: pytest.fail("the index was made again"))
+    monkeypatch.setattr(search_index.Gathered, "finish", lambda *a: pytest.fail("the index was made again"))
     assert build_site(site, out).ok
     monkeypatch.undo()
     assert read == sorted(p for p in snapshot(out) if p.startswith(f"{BUNDLE}/")) and len(read) > 1
