@@ -23,9 +23,9 @@ also finds longer words it begins (`partner` finds `partnerships`).
 
 A build indexes each searchable page in the render worker that drew it (`index_pages`, called
 from render.py), in `Part`s of consecutive ranks with their postings already written out; the main
-process only merges the parts (`bundle_files`) and reads back the pages it did not draw
-(`Gathered`). search_bundle is that same merge of one part, so the files never depend on where
-the pages were indexed.
+process merges the parts as they come back, in rank order, and reads back the pages it did not
+draw (`Gathered`). search_bundle is that same merge (`_Merge`) of one part, so the files never
+depend on where the pages were indexed.
 """
 
 from __future__ import annotations
@@ -289,7 +289,7 @@ def bundle_files(parts: Iterable[Part], language: str = "en") -> list[tuple[str,
 
 
 def each_bundle_file(parts: Iterable[Part], language: str = "en") -> Iterator[tuple[str, bytes]]:
-    """bundle_files one file at a time, in no set order: a build stages each as it comes, so
+    """bundle_files one file at a time, in no set order, each let go by the caller once used:
     the text of every searchable page is never held twice over, as files and as parts."""
     merge = _Merge()
     for part in sorted(parts, key=lambda p: p.ranks.start):
