@@ -304,8 +304,8 @@ class _Merge:
     def __init__(self) -> None:
         self.next_rank = 0  # the first rank of the part to take next
         self.lengths: list[int] = []
-        self.postings: dict[str, list[str]] = {}  # term -> its postings' text, a piece a part
-        self.last: dict[str, int] = {}  # term -> the last page holding it so far
+        # term -> [the last page holding it so far, its postings' text a piece a part, ...]
+        self.postings: dict[str, list] = {}
         self.group: list[bytes] = []  # the entries of the pages file being filled
         self.files = 0  # pages files made
 
@@ -313,14 +313,14 @@ class _Merge:
         """Merge the part that starts at next_rank; the pages files it fills."""
         start = len(self.lengths)
         self.lengths += part.lengths
-        postings, last = self.postings, self.last
+        postings = self.postings
         for word, (first, end, counts) in part.terms.items():
-            pieces = postings.get(word)
-            if pieces is None:
-                postings[word] = [f"{start + first},{counts}"]
-            else:
-                pieces.append(f"{start + first - last[word]},{counts}")
-            last[word] = start + end
+            entry = postings.get(word)
+            if entry is None:
+                postings[word] = [start + end, f"{start + first},{counts}"]
+            else:  # one lookup a term: a site's words number in the tens of thousands
+                entry.append(f"{start + first - entry[0]},{counts}")
+                entry[0] = start + end
         self.next_rank = part.ranks.stop
         # the part's text uncompressed only while it is read
         text, at = zlib.decompress(part.pages) if part.ends else b"", 0
@@ -351,16 +351,16 @@ class _Merge:
         return path, data
 
 
-def _term_files(postings: dict[str, list[str]]) -> Iterator[tuple[str, bytes]]:
+def _term_files(postings: dict[str, list]) -> Iterator[tuple[str, bytes]]:
     """The term files in key order: each term's pages as gaps, each followed by its count there.
     Sorted, the words of one key come together (a key is a word's start); each word's postings
     are let go once written."""
     for key, words in itertools.groupby(sorted(postings), key=_key):
         entries = []
         for word in words:
-            pieces = postings.pop(word)
+            entry = postings.pop(word)  # [last page, piece, ...]
             entries.append(f"{encode_basestring(word)}:"
-                           f"[{pieces[0] if len(pieces) == 1 else ','.join(pieces)}]")
+                           f"[{entry[1] if len(entry) == 2 else ','.join(entry[1:])}]")
         yield key, ("{" + ",".join(entries) + "}").encode()
 
 
