@@ -380,7 +380,7 @@ class Gathered:
         self._put = put
         self._merge = _Merge()
         self._waiting: list[Part] = []  # parts whose ranks come after one not given yet
-        self.paths: list[str] = []  # the files staged
+        self._paths: list[str] = []  # the files staged
 
     def add(self, parts: Iterable[Part]) -> None:
         self._waiting.extend(parts)
@@ -403,12 +403,12 @@ class Gathered:
         if self._waiting:  # a rank given twice, or one no page has: a fault of the engine's
             raise SearchIndexError(f"the search index lacks rank {self._merge.next_rank}")
         self._stage(self._merge.finish(language))
-        return self.paths
+        return self._paths
 
     def _stage(self, files: Iterable[tuple[str, bytes]]) -> None:
         for path, data in files:
             self._put(path, data)
-            self.paths.append(path)
+            self._paths.append(path)
 
 
 READ_BACK_PARALLEL_FROM = 400  # pages to read back before a second process pays for itself

@@ -3,6 +3,7 @@ marks YAML parsing keeps (load.parse_yaml), each without building a site."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import jinja2
@@ -161,8 +162,6 @@ def test_the_readme_module_map_lists_every_module_and_no_other():
 
 
 def _engine_modules():
-    import ast
-
     from conftest import PROJECT
 
     return {p.stem: ast.parse(p.read_text(encoding="utf-8"))
@@ -170,9 +169,7 @@ def _engine_modules():
 
 
 def _engine_imports(tree, modules):
-    """(engine module imported, the import node) for every import in a module's tree."""
-    import ast
-
+    """The engine's modules that the imports in a module's tree name."""
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level == 1:
             names = [node.module.split(".")[0]] if node.module else [a.name for a in node.names]
@@ -182,12 +179,12 @@ def _engine_imports(tree, modules):
             names = [a.name.split(".")[1] for a in node.names if a.name.startswith("rubricsite.")]
         else:
             continue
-        yield from ((name, node) for name in names if name in modules)
+        yield from (name for name in names if name in modules)
 
 
 def test_no_import_cycle_between_the_engines_modules_even_through_a_deferred_import():
     modules = _engine_modules()
-    graph = {name: {dep for dep, _node in _engine_imports(tree, modules)}
+    graph = {name: set(_engine_imports(tree, modules))
              for name, tree in modules.items()}
     done, on_path = set(), []
 
@@ -207,20 +204,16 @@ def test_no_import_cycle_between_the_engines_modules_even_through_a_deferred_imp
 def test_imports_are_deferred_only_where_the_no_op_rebuild_needs_it():
     # cli answers a rebuild with nothing changed before the engine loads; anywhere else an
     # import inside a function guards no cycle (the test above) and hides what a module needs
-    import ast
-
     modules = _engine_modules()
     deferred = set()
     for name, tree in modules.items():
         for function in ast.walk(tree):
             if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                deferred |= {(name, dep) for dep, _node in _engine_imports(function, modules)}
+                deferred |= {(name, dep) for dep in _engine_imports(function, modules)}
     assert {name for name, _dep in deferred} <= {"cli"}, sorted(deferred)
 
 
 def test_no_engine_function_is_longer_than_sixty_lines():
-    import ast
-
     long = [f"{name}.{node.name}: {node.end_lineno - node.lineno + 1} lines"
             for name, tree in _engine_modules().items() for node in ast.walk(tree)
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
